@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import enum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class MemberSource(str, enum.Enum):
+    STORE_QR = "STORE_QR"  # scanned a store's QR code
+    STORE_COUNTER = "STORE_COUNTER"  # registered by a clerk at the counter
+    MINI_PROGRAM = "MINI_PROGRAM"  # enrolled themself in the brand's mini-program
+    IMPORT = "IMPORT"  # bulk import of existing customers
+    CHANNEL = "CHANNEL"  # a marketplace order (Tmall, JD, Douyin)
+    REFERRAL = "REFERRAL"  # invited by another member
+    PARTNER = "PARTNER"  # a partner app's own enrolment
+
+
+class Gender(str, enum.Enum):
+    FEMALE = "FEMALE"
+    MALE = "MALE"
+    OTHER = "OTHER"
+
+
+class Member(Model):
+    id = fields.BigIntField(primary_key=True)
+    brand = fields.ForeignKeyField("loyalty.Brand", related_name="members", on_delete=fields.RESTRICT)
+    # E.164, normalised, so "138 0013 8000" and "+86 13800138000" are one member.
+    phone = fields.CharField(max_length=20)
+    name = fields.CharField(max_length=100, null=True)
+    birthday = fields.DateField(null=True)
+    gender = fields.CharEnumField(Gender, max_length=8, null=True)
+    # 归属门店: the store whose member this is.
+    home_store = fields.ForeignKeyField(
+        "loyalty.Store", related_name="members", on_delete=fields.RESTRICT
+    )
+    source = fields.CharEnumField(MemberSource, max_length=16)
+    referral_code = fields.CharField(max_length=12)
+    referred_by = fields.ForeignKeyField(
+        "loyalty.Member", related_name="referrals", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "member"
+        unique_together = (("brand", "phone"), ("brand", "referral_code"))
+        indexes = (("brand_id", "home_store_id", "id"),)

@@ -1,0 +1,47 @@
+"""The audit trail: every configuration change, with who, when and what changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from franchise.models import AuditEntry
+from policies import Principal, PrincipalKind
+
+
+def actor_of(principal: Principal) -> str:
+    match principal.kind:
+        case PrincipalKind.STAFF:
+            return f"staff:{principal.staff_id}"
+        case PrincipalKind.MEMBER:
+            return f"member:{principal.member_id}"
+        case PrincipalKind.API_CLIENT:
+            return f"api_client:{principal.api_client_id}"
+        case PrincipalKind.PLATFORM:
+            return "platform"
+    return "anonymous"
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """{field: [old, new]} for the fields that changed."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+async def record(
+    principal: Principal,
+    *,
+    brand_id: int,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    changes: dict[str, Any],
+    store_id: int | None = None,
+) -> AuditEntry:
+    return await AuditEntry.create(
+        brand_id=brand_id,
+        actor=actor_of(principal),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        store_id=store_id,
+        changes=changes,
+    )

@@ -1,0 +1,1 @@
+"""The composition root: settings, start-up, authentication, the HTTP app and the CLI."""

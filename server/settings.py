@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
+DEFAULT_DB_FILE = Path("var") / "loyalty.sqlite3"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LOYALTY_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    database_url: str = f"sqlite://{DEFAULT_DB_FILE}"
+    redis_url: str | None = None
+    secret_key: str = DEV_SECRET_KEY
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    # Staff and member tokens are short-lived; clients sign in again.
+    token_ttl_seconds: int = 3600
+    db_pool_max: int = 20
+    graphiql: bool | None = None
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2000
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.env == "production":
+            if self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32:
+                raise ValueError(
+                    "LOYALTY_SECRET_KEY must be set to a random value of 32+ characters in production"
+                )
+        return self
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else self.env != "production"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
