@@ -61,8 +61,9 @@ class Principal:
         return cls(kind=PrincipalKind.ANONYMOUS, credential_error=credential_error)
 
     @classmethod
-    def platform(cls) -> Principal:
-        return cls(kind=PrincipalKind.PLATFORM)
+    def platform(cls, brand_id: int | None = None) -> Principal:
+        """The operator's CLI, optionally acting inside one brand (imports, seeds)."""
+        return cls(kind=PrincipalKind.PLATFORM, brand_id=brand_id)
 
     @classmethod
     def staff(cls, *, staff_id: int, brand_id: int, role: Role, store_id: int | None) -> Principal:

@@ -1,0 +1,49 @@
+# Two commands on a clean machine: `make run` (demo service) and `make test` (the suite).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# The embedded default: an SQLite file under ./var/ and in-process Redis.
+export LOYALTY_DATABASE_URL ?= sqlite://var/loyalty.sqlite3
+export APOLLO_TELEMETRY_DISABLED := 1
+
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: install run test test-postgres lint schema migrations clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Set up, migrate the embedded database, seed the demo brand once, serve on :8000.
+run: install
+	$(BIN)/loyalty migrate
+	$(BIN)/loyalty seed-demo
+	$(BIN)/loyalty serve
+
+## Set up and run the whole suite (embedded SQLite + in-process Redis unless told otherwise).
+test: install lint
+	$(BIN)/pytest
+
+## The same suite against PostgreSQL and Redis on this machine.
+test-postgres: install lint
+	LOYALTY_TEST_DATABASE_URL=$(PG_TEST_URL) LOYALTY_TEST_REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest
+
+lint: install
+	$(BIN)/lint-imports
+
+## Regenerate the committed federation SDL after a schema change.
+schema: install
+	$(BIN)/loyalty schema > schema.graphql
+
+## Write a new migration after a model change.
+migrations: install
+	$(BIN)/tortoise -c server.db.TORTOISE_ORM makemigrations
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""Thin adapters: GraphQL arguments in, one service call, service results out."""

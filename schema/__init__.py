@@ -1,0 +1,48 @@
+"""The assembled Federation 2 schema, built once per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import strawberry
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+
+from schema.auth import AuthMutation, AuthQuery
+from schema.extensions import ErrorCodes
+from schema.federation import Product
+from schema.franchise import FranchiseMutation, FranchiseQuery
+from schema.members import MembersMutation, MembersQuery
+
+Query = merge_types("Query", (AuthQuery, FranchiseQuery, MembersQuery))
+Mutation = merge_types("Mutation", (AuthMutation, FranchiseMutation, MembersMutation))
+
+
+class LoyaltySchema(strawberry.federation.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:
+        # ErrorCodes already logged what is internal; denials and bad input are not errors of ours.
+        return None
+
+
+@lru_cache
+def build_schema(max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2000) -> LoyaltySchema:
+    return LoyaltySchema(
+        query=Query,
+        mutation=Mutation,
+        types=[Product],
+        federation_version="2.11",
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=max_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=max_tokens),
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            ErrorCodes,
+        ],
+    )

@@ -1,0 +1,173 @@
+"""Members: the brand's customers, each belonging to a home store."""
+
+from __future__ import annotations
+
+import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from domain.members.models import Gender as GenderEnum
+from domain.members.models import MemberSource as MemberSourceEnum
+from resolvers import members as resolvers
+from schema.common import PageInfo, UserError
+from schema.franchise import Store
+
+Gender = strawberry.enum(GenderEnum, name="Gender")
+MemberSource = strawberry.enum(MemberSourceEnum, name="MemberSource")
+
+
+@strawberry.federation.type(keys=["id"], description="A member of the brand's loyalty programme.")
+class Member:
+    id: strawberry.ID
+    name: str | None
+    birthday: datetime.date | None
+    gender: Gender | None  # type: ignore[valid-type]
+    source: MemberSource  # type: ignore[valid-type]
+    referral_code: str = strawberry.field(description="Share it: new members enrolled with it are linked.")
+    created_at: datetime.datetime
+
+    @strawberry.field(description="E.164; masked (+86138****8000) unless the caller may see it.")
+    def phone(self, info: Info) -> str:
+        return resolvers.phone(info, self)
+
+    @strawberry.field(description="归属门店: the store whose member this is.")
+    async def home_store(self, info: Info) -> Store:
+        return await resolvers.home_store(info, self)
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Member | None:
+        return await resolvers.member(info, id)
+
+
+@strawberry.type
+class MemberEdge:
+    cursor: str
+    node: Member
+
+
+@strawberry.type
+class MemberConnection:
+    edges: list[MemberEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.input
+class MemberFilter:
+    home_store_id: strawberry.ID | None = None
+    search: str | None = strawberry.field(
+        default=None, description="Digits match the end of the phone; text matches the name."
+    )
+    source: MemberSource | None = None  # type: ignore[valid-type]
+    joined_after: datetime.datetime | None = None
+    joined_before: datetime.datetime | None = None
+
+
+@strawberry.input
+class RegisterMemberInput:
+    phone: str
+    home_store_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Defaults to a clerk's own store."
+    )
+    name: str | None = None
+    birthday: datetime.date | None = None
+    gender: Gender | None = None  # type: ignore[valid-type]
+    source: MemberSource | None = None  # type: ignore[valid-type]
+    referral_code: str | None = None
+    brand_slug: str | None = strawberry.field(
+        default=None, description="Self-enrolment (no credentials): the brand to join."
+    )
+    verification_code: str | None = strawberry.field(
+        default=None, description="Self-enrolment: the code from requestMemberCode."
+    )
+
+
+@strawberry.type
+class RegisterMemberPayload:
+    member: Member | None = None
+    token: str | None = strawberry.field(default=None, description="Self-enrolment: the member's token.")
+    errors: list[UserError]
+
+
+@strawberry.input
+class TransferMemberInput:
+    member_id: strawberry.ID
+    home_store_id: strawberry.ID
+    reason: str
+
+
+@strawberry.type
+class MemberPayload:
+    member: Member | None = None
+    errors: list[UserError]
+
+
+@strawberry.input
+class ImportMemberRow:
+    phone: str
+    name: str | None = None
+    home_store_code: str | None = None
+    home_store_id: strawberry.ID | None = None
+    birthday: datetime.date | None = None
+    gender: Gender | None = None  # type: ignore[valid-type]
+
+
+@strawberry.input
+class ImportMembersInput:
+    rows: list[ImportMemberRow]
+
+
+@strawberry.type
+class ImportMemberResult:
+    row: int = strawberry.field(description="0-based index of the row in the input.")
+    member_id: strawberry.ID | None
+    error: UserError | None
+
+
+@strawberry.type
+class ImportMembersPayload:
+    results: list[ImportMemberResult] = strawberry.field(default_factory=list)
+    imported: int = 0
+    failed: int = 0
+    errors: list[UserError]
+
+
+@strawberry.type
+class MembersQuery:
+    @strawberry.field
+    async def member(self, info: Info, id: strawberry.ID) -> Member | None:
+        return await resolvers.member(info, id)
+
+    @strawberry.field
+    async def member_by_phone(self, info: Info, phone: str) -> Member | None:
+        return await resolvers.member_by_phone(info, phone)
+
+    @strawberry.field(description="Newest first; a store role sees its own store's members only.")
+    async def members(
+        self, info: Info, filter: MemberFilter | None = None, first: int = 20, after: str | None = None
+    ) -> MemberConnection:
+        return await resolvers.members(info, filter, first, after)
+
+
+@strawberry.type
+class MembersMutation:
+    @strawberry.mutation(description="Enrol a member: store staff, a partner, or the person (with a code).")
+    async def register_member(self, info: Info, input: RegisterMemberInput) -> RegisterMemberPayload:
+        return RegisterMemberPayload(**await resolvers.register_member(info, input))
+
+    @strawberry.mutation(description="HQ admin moves a member to another home store.")
+    async def transfer_member(self, info: Info, input: TransferMemberInput) -> MemberPayload:
+        return MemberPayload(**await resolvers.transfer_member(info, input))
+
+    @strawberry.mutation(description="Bulk import (≤ 1,000 rows); each row is imported whole or reported.")
+    async def import_members(self, info: Info, input: ImportMembersInput) -> ImportMembersPayload:
+        result = await resolvers.import_members(info, input)
+        result["results"] = [
+            ImportMemberResult(
+                row=r["row"], error=r["error"],
+                member_id=strawberry.ID(str(r["member_id"])) if r["member_id"] else None,
+            )
+            for r in result.get("results", [])
+        ]
+        return ImportMembersPayload(**result)

@@ -1,0 +1,109 @@
+"""The Starlette application: /graphql (GraphiQL in development), /healthz, /readyz."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+
+import structlog
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+from tortoise import Tortoise
+
+from domain.runtime import LoggingCodeSender, Runtime
+from policies import enforcer
+from resolvers.context import Context
+from schema import build_schema
+from server import db
+from server.auth import principal_from_authorization
+from server.redis import make_redis
+from server.settings import Settings, get_settings
+from server.tokens import TokenIssuer
+
+log = logging.getLogger("loyalty.server")
+
+
+class LoyaltyGraphQL(GraphQL):
+    def __init__(self, schema, *, runtime: Runtime, tokens: TokenIssuer, graphiql: bool) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+        self.runtime = runtime
+        self.tokens = tokens
+
+    async def get_context(self, request, response) -> Context:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        principal = await principal_from_authorization(request.headers.get("authorization"), self.tokens)
+        return Context(
+            principal=principal,
+            runtime=self.runtime,
+            tokens=self.tokens,
+            client_ip=request.client.host if request.client else "unknown",
+            request_id=request_id,
+            request=request,
+            response=response,
+        )
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> Starlette:
+    settings = settings or get_settings()
+    runtime = runtime or Runtime(
+        redis=make_redis(settings.redis_url),
+        code_sender=LoggingCodeSender(),
+        secret_key=settings.secret_key,
+    )
+    tokens = TokenIssuer(secret_key=settings.secret_key, ttl_seconds=settings.token_ttl_seconds)
+    schema = build_schema(settings.max_query_depth, settings.max_aliases, settings.max_tokens)
+    graphql = LoyaltyGraphQL(schema, runtime=runtime, tokens=tokens, graphiql=settings.graphiql_enabled)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        await db.init_db(settings.database_url, settings.db_pool_max)
+        await enforcer.load_enforcer()
+        watcher = None
+        if settings.redis_url:
+            from server.watcher import start_policy_watcher
+
+            watcher = start_policy_watcher(settings.redis_url, asyncio.get_running_loop())
+        try:
+            yield
+        finally:
+            if watcher is not None:
+                watcher.close = True
+            enforcer.clear_policy_change_callbacks()
+            await runtime.redis.aclose()
+            await db.close_db()
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        checks = {}
+        try:
+            await Tortoise.get_connection("default").execute_query("SELECT 1")
+            checks["database"] = "ok"
+        except Exception as error:  # noqa: BLE001 - any failure means not ready
+            checks["database"] = f"error: {type(error).__name__}"
+        try:
+            await runtime.redis.ping()
+            checks["redis"] = "ok"
+        except Exception as error:  # noqa: BLE001
+            checks["redis"] = f"error: {type(error).__name__}"
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"status": "ready" if ready else "not ready", **checks}, status_code=200 if ready else 503)
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.runtime = runtime
+    app.state.tokens = tokens
+    return app

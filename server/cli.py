@@ -1,0 +1,191 @@
+"""`loyalty …`: the operator's commands. Each calls the same services as the API."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from server.settings import get_settings
+
+app = typer.Typer(help="Loyalty platform for franchise and chain brands.", no_args_is_help=True)
+console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _run(work: Callable[[], Awaitable[T]], *, database: bool = True) -> T:
+    """Run `work` with the database open (migrated), closing it after, whatever happens."""
+    from policies import enforcer
+    from server import db
+
+    async def main() -> T:
+        settings = get_settings()
+        if not database:
+            return await work()
+        await db.init_db(settings.database_url)
+        try:
+            await enforcer.load_enforcer()
+            return await work()
+        finally:
+            await db.close_db()
+
+    return asyncio.run(main())
+
+
+def _fail(message: str, code: int = 1) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the versioned schema migrations to LOYALTY_DATABASE_URL."""
+    from server import db
+
+    settings = get_settings()
+
+    async def work() -> None:
+        await db.migrate(settings.database_url)
+        await db.close_db()
+
+    try:
+        asyncio.run(work())
+    except OSError as error:
+        _fail(f"cannot reach the database: {error}")
+    console.print("migrations applied")
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo brand (slug 'demo') if the database has none; safe to run twice."""
+    from server.seed import DEMO_PASSWORD, seed_demo as seed
+
+    result = _run(seed)
+    if not result.created:
+        console.print("the demo brand exists already; nothing changed")
+        return
+    console.print(f"demo brand created; staff password for every demo account: {DEMO_PASSWORD}")
+    console.print(f"demo partner API key (shown once): {result.api_key}")
+
+
+@app.command("create-brand")
+def create_brand(
+    slug: str = typer.Option(..., help="Short unique name, e.g. 'sweetbakery'."),
+    name: str = typer.Option(..., help="Display name."),
+    admin_email: str = typer.Option(..., help="E-mail of the first hq_admin."),
+    admin_password: str = typer.Option(..., help="Password of the first hq_admin (10+ characters)."),
+) -> None:
+    """Create a brand (tenant) with its first hq_admin."""
+    from franchise import brands
+    from franchise.errors import DomainError
+    from policies import Principal
+
+    async def work():
+        return await brands.create_brand(
+            Principal.platform(), slug=slug, name=name, admin_email=admin_email,
+            admin_password=admin_password,
+        )
+
+    try:
+        brand, admin = _run(work)
+    except DomainError as error:
+        _fail(f"{error.code.value}: {error.message}", 2)
+    console.print(f"brand {brand.slug} created (id {brand.id}); hq_admin {admin.email}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the federation SDL (what `_service { sdl }` returns)."""
+    from schema import build_schema
+
+    sys.stdout.write(build_schema().as_str() + "\n")
+
+
+@app.command()
+def serve(
+    host: str | None = typer.Option(None, help="Default: LOYALTY_HOST."),
+    port: int | None = typer.Option(None, help="Default: LOYALTY_PORT."),
+) -> None:
+    """Serve the GraphQL API (uvicorn)."""
+    import uvicorn
+
+    from server.app import create_app
+    from server.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, json=settings.env == "production")
+    uvicorn.run(
+        create_app(settings), host=host or settings.host, port=port or settings.port,
+        log_config=None, proxy_headers=False,
+    )
+
+
+@app.command("import-members")
+def import_members(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
+                                help="CSV with columns phone,name,home_store_code[,birthday,gender]."),
+    brand: str = typer.Option(..., help="The brand slug."),
+) -> None:
+    """Import existing customers; prints one line per rejected row."""
+    from domain.members.imports import MAX_ROWS, ImportRow, import_members as run_import
+    from domain.members.models import Gender
+    from domain.members.service import Enrolment
+    from franchise.staff import brand_by_slug
+    from policies import Principal
+
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        records = list(csv.DictReader(handle))
+    if not records or "phone" not in records[0]:
+        _fail("the CSV needs a header row with at least: phone, home_store_code", 2)
+
+    def parse(record: dict) -> ImportRow:
+        birthday = record.get("birthday") or None
+        gender = (record.get("gender") or "").upper() or None
+        return ImportRow(
+            home_store_code=(record.get("home_store_code") or "").strip() or None,
+            enrolment=Enrolment(
+                phone=record.get("phone", ""), name=record.get("name") or None,
+                birthday=date.fromisoformat(birthday) if birthday else None,
+                gender=Gender(gender) if gender in Gender.__members__ else None,
+            ),
+        )
+
+    async def work():
+        found = await brand_by_slug(brand)
+        if found is None:
+            _fail(f"no brand {brand!r}", 2)
+        # The operator acts inside the brand; rows are checked like any import.
+        principal = Principal.platform(brand_id=found.id)
+        failures, imported = [], 0
+        with Progress(console=console) as progress:
+            task = progress.add_task("importing", total=len(records))
+            for start in range(0, len(records), MAX_ROWS):
+                chunk = records[start:start + MAX_ROWS]
+                results = await run_import(
+                    principal, [parse(r) for r in chunk], progress=lambda n: progress.advance(task)
+                )
+                for result in results:
+                    if result.error:
+                        failures.append((start + result.row + 2, result.error))
+                    else:
+                        imported += 1
+        return imported, failures
+
+    imported, failures = _run(work)
+    for line, error in failures:
+        console.print(f"line {line}: {error.code.value} {error.message}")
+    console.print(f"imported {imported}, rejected {len(failures)}")
+    if failures:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()
