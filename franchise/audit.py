@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from franchise.models import AuditEntry
-from policies import Principal, PrincipalKind
+from policies import Principal, PrincipalKind, authorize
 
 
 def actor_of(principal: Principal) -> str:
@@ -45,3 +45,14 @@ async def record(
         store_id=store_id,
         changes=changes,
     )
+
+
+def audit_entries_query(principal: Principal, *, action: str | None = None, store_id: int | None = None):
+    """The brand's trail, for hq_admin."""
+    authorize(principal, "audit", "read")
+    query = AuditEntry.filter(brand_id=principal.brand_id)
+    if action:
+        query = query.filter(action=action)
+    if store_id is not None:
+        query = query.filter(store_id=store_id)
+    return query

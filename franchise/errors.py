@@ -22,6 +22,7 @@ class FranchiseErrorCode(str, enum.Enum):
     INVALID_AMOUNT = "INVALID_AMOUNT"
     ALREADY_REVOKED = "ALREADY_REVOKED"
     RATE_LIMITED = "RATE_LIMITED"
+    RESERVED_PERMISSION = "RESERVED_PERMISSION"
 
 
 class DomainError(Exception):

@@ -19,9 +19,10 @@ from schema.extensions import ErrorCodes
 from schema.federation import Product
 from schema.franchise import FranchiseMutation, FranchiseQuery
 from schema.members import MembersMutation, MembersQuery
+from schema.roles import RolesMutation, RolesQuery
 
-Query = merge_types("Query", (AuthQuery, FranchiseQuery, MembersQuery))
-Mutation = merge_types("Mutation", (AuthMutation, FranchiseMutation, MembersMutation))
+Query = merge_types("Query", (AuthQuery, FranchiseQuery, MembersQuery, RolesQuery))
+Mutation = merge_types("Mutation", (AuthMutation, FranchiseMutation, MembersMutation, RolesMutation))
 
 
 class LoyaltySchema(strawberry.federation.Schema):
