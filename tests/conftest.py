@@ -17,7 +17,11 @@ from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
 from tortoise import Tortoise
 
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
+
 from domain.runtime import Runtime
+from franchise.passwords import use_hasher
 from policies import enforcer
 from server import db
 from server.app import create_app
@@ -32,6 +36,9 @@ KEEP_TABLES = {"casbin_rule", "tortoise_migrations"}
 
 if os.environ.get("LOYALTY_TEST_REQUIRE_POSTGRES") and not ON_POSTGRES:
     raise pytest.UsageError("LOYALTY_TEST_REQUIRE_POSTGRES is set but LOYALTY_TEST_DATABASE_URL is not PostgreSQL")
+
+# Real argon2 hashes, with parameters cheap enough for hundreds of test accounts.
+use_hasher(PasswordHasher.from_parameters(CHEAPEST))
 
 requires_postgres = pytest.mark.skipif(
     not ON_POSTGRES,
