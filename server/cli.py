@@ -188,4 +188,12 @@ def import_members(
 
 
 def main() -> None:
-    app()
+    from pydantic import ValidationError
+
+    try:
+        app()
+    except ValidationError as error:
+        # Bad LOYALTY_* settings: say which, without a traceback.
+        for problem in error.errors():
+            console.print(f"[red]configuration error:[/red] {problem['msg']}")
+        sys.exit(2)
