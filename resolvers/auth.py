@@ -16,12 +16,14 @@ async def login(info, input: Any) -> dict:
     ctx = info.context
 
     async def work():
+        # Normalised as the look-up does, so "ACME" or " acme" count against the same limit.
+        brand_slug = (input.brand_slug or "").strip().lower()
         email = (input.email or "").strip().lower()
         limit, window = LOGIN_LIMIT
-        await ratelimit.hit(ctx.runtime.redis, f"login:{input.brand_slug}:{email}", limit=limit, window_seconds=window)
+        await ratelimit.hit(ctx.runtime.redis, f"login:{brand_slug}:{email}", limit=limit, window_seconds=window)
         await ratelimit.hit(ctx.runtime.redis, f"login-ip:{ctx.client_ip}", limit=limit * 5, window_seconds=window)
         account = await staff.authenticate_staff(
-            brand_slug=input.brand_slug, email=email, password=input.password
+            brand_slug=brand_slug, email=email, password=input.password
         )
         token = ctx.tokens.issue(kind="staff", subject_id=account.id, brand_id=account.brand_id)
         return {"token": token, "expires_in": ctx.tokens.ttl_seconds, "staff": account}

@@ -33,7 +33,10 @@ class TokenIssuer:
         """(kind, subject id, brand id); raises jwt.InvalidTokenError when not ours or expired."""
         claims = jwt.decode(
             token, self.secret_key, algorithms=[ALGORITHM], issuer=ISSUER,
-            options={"require": ["exp", "iat", "sub", "iss"]},
+            options={"require": ["exp", "iat", "sub", "iss", "brand"]},
         )
         kind, _, subject = str(claims["sub"]).partition(":")
-        return kind, int(subject), int(claims["brand"])
+        try:
+            return kind, int(subject), int(claims["brand"])
+        except (TypeError, ValueError):
+            raise jwt.InvalidTokenError("The subject or brand claim is malformed.") from None
