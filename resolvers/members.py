@@ -7,6 +7,7 @@ from typing import Any
 from domain.members import access, service
 from domain.members.imports import ImportRow, import_members as run_import
 from domain.members.models import Gender, Member, MemberSource
+from franchise.errors import DomainError
 from policies import PrincipalKind
 from resolvers.errors import attempt, parse_id, parse_optional_id, user_error
 from resolvers.pagination import paginate
@@ -78,12 +79,16 @@ async def transfer_member(info, input: Any) -> dict:
     return await attempt(work())
 
 
+def _import_row(row: Any) -> ImportRow:
+    try:
+        return ImportRow(enrolment=_enrolment(row), home_store_code=row.home_store_code)
+    except DomainError as error:  # this row's fault only: the other rows still import
+        return ImportRow(enrolment=service.Enrolment(phone=row.phone), error=error)
+
+
 async def import_members(info, input: Any) -> dict:
     async def work():
-        rows = [
-            ImportRow(enrolment=_enrolment(row), home_store_code=row.home_store_code)
-            for row in input.rows
-        ]
+        rows = [_import_row(row) for row in input.rows]
         results = await run_import(info.context.principal, rows)
         return {
             "results": [

@@ -39,8 +39,8 @@ def encode_cursor(row_id: int) -> str:
 def decode_cursor(cursor: str) -> int:
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "id":
-            return int(value)
+        if kind == "id" and 0 < (row_id := int(value)) < 2**63:  # a bigint, or the database refuses it
+            return row_id
     except (ValueError, UnicodeDecodeError):
         pass
     raise DomainError(FranchiseErrorCode.INVALID_INPUT, "Not a cursor from this API.", "after")

@@ -53,7 +53,8 @@ class Store:
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Store | None:
-        return await resolvers.store(info, id)
+        # The resolver returns a Tortoise row: cast it so the `_Entity` union can tell its type.
+        return strawberry.cast(cls, await resolvers.store(info, id))
 
 
 @strawberry.type

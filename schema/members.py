@@ -37,7 +37,8 @@ class Member:
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Member | None:
-        return await resolvers.member(info, id)
+        # The resolver returns a Tortoise row: cast it so the `_Entity` union can tell its type.
+        return strawberry.cast(cls, await resolvers.member(info, id))
 
 
 @strawberry.type

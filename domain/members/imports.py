@@ -19,6 +19,8 @@ MAX_ROWS = 1000
 class ImportRow:
     enrolment: Enrolment
     home_store_code: str | None = None
+    # A row the adapter could not even read (e.g. a malformed id): reported, never imported.
+    error: DomainError | None = None
 
 
 @dataclass
@@ -44,6 +46,8 @@ async def import_members(
     for index, row in enumerate(rows):
         store = by_code.get(row.home_store_code) if row.home_store_code else by_id.get(row.enrolment.home_store_id or 0)
         try:
+            if row.error is not None:
+                raise row.error
             if store is None or (scope is not None and store.id not in scope):
                 raise DomainError(FranchiseErrorCode.STORE_NOT_FOUND, "No such store.", "homeStore")
             member = await create_member(

@@ -10,7 +10,7 @@ from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
 from domain.members.phones import normalise_phone
 from domain.runtime import Runtime
-from franchise import ratelimit
+from franchise import ratelimit, validation
 from franchise.errors import DomainError
 from franchise.models import Brand
 from franchise.staff import brand_by_slug
@@ -31,8 +31,11 @@ def _digest(runtime: Runtime, brand_id: int, phone: str, code: str) -> str:
     return hmac.new(runtime.secret_key.encode(), message, hashlib.sha256).hexdigest()
 
 
-async def _brand(brand_slug: str) -> Brand:
-    brand = await brand_by_slug(brand_slug)
+async def find_brand(brand_slug: str | None) -> Brand:
+    """The brand a member names by slug; BRAND_NOT_FOUND also for what cannot be a slug (too
+    long for the column, control characters), which the database would refuse."""
+    slug = (brand_slug or "").strip().lower()
+    brand = await brand_by_slug(slug) if validation.SLUG_RE.match(slug) else None
     if brand is None:
         raise DomainError(MemberErrorCode.BRAND_NOT_FOUND, "No such brand.", "brandSlug")
     return brand
@@ -40,7 +43,7 @@ async def _brand(brand_slug: str) -> Brand:
 
 async def request_member_code(runtime: Runtime, *, brand_slug: str, phone: str, ip: str) -> int:
     """Send a fresh code; returns its lifetime in seconds. Open to anyone, so rate-limited."""
-    brand = await _brand(brand_slug)
+    brand = await find_brand(brand_slug)
     phone = normalise_phone(phone, brand.phone_region)
     for limit, window in PER_IP:
         await ratelimit.hit(runtime.redis, f"otp-ip:{ip}:{window}", limit=limit, window_seconds=window)
@@ -85,7 +88,7 @@ async def check_code(
 async def verify_member_login(runtime: Runtime, *, brand_slug: str, phone: str, code: str, ip: str):
     """The member signing in with a code. A right code for a phone that is not a member yet is
     kept, so the same code can enrol it through registerMember."""
-    brand = await _brand(brand_slug)
+    brand = await find_brand(brand_slug)
     phone = normalise_phone(phone, brand.phone_region)
     for limit, window in LOGIN_PER_IP:
         await ratelimit.hit(runtime.redis, f"login-ip:{ip}:{window}", limit=limit, window_seconds=window)

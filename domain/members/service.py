@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -12,13 +13,12 @@ from tortoise.transactions import in_transaction
 from domain.members import access
 from domain.members.errors import MemberErrorCode
 from domain.members.models import Gender, Member, MemberSource
-from domain.members.otp import check_code
+from domain.members.otp import check_code, find_brand
 from domain.members.phones import normalise_phone
 from domain.runtime import Runtime
 from franchise import audit, validation
-from franchise.errors import DomainError, FranchiseErrorCode
+from franchise.errors import DomainError, FranchiseErrorCode, invalid
 from franchise.models import Brand, Store
-from franchise.staff import brand_by_slug
 from franchise.stores import require_store
 from policies import NotAuthorized, Principal, PrincipalKind, authorize, store_scope
 
@@ -36,13 +36,21 @@ class Enrolment:
     referral_code: str | None = None
 
 
+def member_text(value: str | None, field: str, *, max_length: int, required: bool = True) -> str | None:
+    """Trimmed text within its length and free of control characters (PostgreSQL refuses NUL)."""
+    value = validation.text(value, field, max_length=max_length, required=required)
+    if value is not None and any(unicodedata.category(c) == "Cc" for c in value):
+        raise invalid(f"{field} has control characters.", field)
+    return value
+
+
 def new_referral_code() -> str:
     return "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(8))
 
 
 def check_profile(brand: Brand, enrolment: Enrolment) -> dict:
     values = {
-        "name": validation.text(enrolment.name, "name", max_length=100, required=False),
+        "name": member_text(enrolment.name, "name", max_length=100, required=False),
         "birthday": enrolment.birthday,
         "gender": enrolment.gender,
     }
@@ -53,7 +61,7 @@ def check_profile(brand: Brand, enrolment: Enrolment) -> dict:
                 f"The brand asks for {field_name} at enrolment.", field_name,
             )
     if enrolment.birthday and not date(1900, 1, 1) <= enrolment.birthday <= date.today():
-        raise validation.invalid("A birthday is a past date.", "birthday")
+        raise invalid("A birthday is a past date.", "birthday")
     return values
 
 
@@ -82,7 +90,10 @@ async def create_member(brand: Brand, enrolment: Enrolment, *, home_store_id: in
 async def _referrer_id(brand_id: int, code: str | None) -> int | None:
     if not code:
         return None
-    referrer = await Member.filter(brand_id=brand_id, referral_code=code.strip().upper()).first()
+    code = code.strip().upper()
+    # A code we never issue (too long for the column, other characters) is simply not found.
+    valid = len(code) <= 12 and all(c in REFERRAL_ALPHABET for c in code)
+    referrer = await Member.filter(brand_id=brand_id, referral_code=code).first() if valid else None
     if referrer is None:
         raise DomainError(MemberErrorCode.INVALID_REFERRAL_CODE, "No member has this referral code.", "referralCode")
     return referrer.id
@@ -108,9 +119,7 @@ async def register_member(principal: Principal, enrolment: Enrolment) -> Member:
 
 async def enrol_self(runtime: Runtime, *, brand_slug: str, code: str, enrolment: Enrolment) -> Member:
     """Self-enrolment in the mini-program: the one-time code proves the phone is theirs."""
-    brand = await brand_by_slug(brand_slug)
-    if brand is None:
-        raise DomainError(MemberErrorCode.BRAND_NOT_FOUND, "No such brand.", "brandSlug")
+    brand = await find_brand(brand_slug)
     if not code:
         raise DomainError(
             MemberErrorCode.VERIFICATION_REQUIRED, "Ask for a code with requestMemberCode first.", "verificationCode"
@@ -169,7 +178,7 @@ def members_query(principal: Principal, member_filter: MemberFilter):
     if f.joined_before is not None:
         query = query.filter(created_at__lt=f.joined_before)
     if f.search:
-        term = validation.text(f.search, "search", max_length=50)
+        term = member_text(f.search, "search", max_length=50)
         if term.isdigit():
             query = query.filter(phone__endswith=term)  # the last digits a customer reads out
         else:
@@ -180,7 +189,7 @@ def members_query(principal: Principal, member_filter: MemberFilter):
 async def transfer_member(principal: Principal, *, member_id: int, home_store_id: int, reason: str) -> Member:
     """HQ moves a member to another home store (归属门店变更); audited."""
     authorize(principal, "member", "transfer")
-    reason = validation.text(reason, "reason", max_length=200)
+    reason = member_text(reason, "reason", max_length=200)
     store = await require_store(principal, home_store_id, "homeStoreId")
     async with in_transaction():
         member = await Member.filter(id=member_id, brand_id=principal.brand_id).select_for_update().first()
