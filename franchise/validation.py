@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from franchise.errors import DomainError, FranchiseErrorCode
@@ -22,6 +23,9 @@ def text(value: str | None, field: str, *, max_length: int, required: bool = Tru
         raise DomainError(
             FranchiseErrorCode.TOO_LONG, f"{field} is longer than {max_length} characters.", field
         )
+    # PostgreSQL refuses NUL, and no name or address needs a control character.
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise DomainError(FranchiseErrorCode.INVALID_INPUT, f"{field} has control characters.", field)
     return value
 
 

@@ -49,7 +49,10 @@ async def import_members(
             if row.error is not None:
                 raise row.error
             if store is None or (scope is not None and store.id not in scope):
-                raise DomainError(FranchiseErrorCode.STORE_NOT_FOUND, "No such store.", "homeStore")
+                raise DomainError(
+                    FranchiseErrorCode.STORE_NOT_FOUND, "No such store.",
+                    "homeStoreCode" if row.home_store_code else "homeStoreId",
+                )
             member = await create_member(
                 brand, row.enrolment, home_store_id=store.id,
                 source=row.enrolment.source or MemberSource.IMPORT, referrer_id=None,

@@ -10,7 +10,7 @@ from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
 from domain.members.phones import normalise_phone
 from domain.runtime import Runtime
-from franchise import ratelimit, validation
+from franchise import ratelimit
 from franchise.errors import DomainError
 from franchise.models import Brand
 from franchise.staff import brand_by_slug
@@ -32,10 +32,8 @@ def _digest(runtime: Runtime, brand_id: int, phone: str, code: str) -> str:
 
 
 async def find_brand(brand_slug: str | None) -> Brand:
-    """The brand a member names by slug; BRAND_NOT_FOUND also for what cannot be a slug (too
-    long for the column, control characters), which the database would refuse."""
-    slug = (brand_slug or "").strip().lower()
-    brand = await brand_by_slug(slug) if validation.SLUG_RE.match(slug) else None
+    """The brand a member names by slug, or BRAND_NOT_FOUND."""
+    brand = await brand_by_slug(brand_slug)
     if brand is None:
         raise DomainError(MemberErrorCode.BRAND_NOT_FOUND, "No such brand.", "brandSlug")
     return brand

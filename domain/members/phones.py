@@ -15,7 +15,11 @@ def normalise_phone(raw: str | None, region: str, field: str = "phone") -> str:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         raise DomainError(MemberErrorCode.INVALID_PHONE, "Give a valid mobile number.", field) from None
-    if not phonenumbers.is_valid_number(number):
+    # Members sign in with a one-time code by SMS: only a mobile number without extension works.
+    mobile = phonenumbers.number_type(number) in (
+        phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE
+    )
+    if not phonenumbers.is_valid_number(number) or not mobile or number.extension:
         raise DomainError(MemberErrorCode.INVALID_PHONE, "Give a valid mobile number.", field)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -36,21 +35,13 @@ class Enrolment:
     referral_code: str | None = None
 
 
-def member_text(value: str | None, field: str, *, max_length: int, required: bool = True) -> str | None:
-    """Trimmed text within its length and free of control characters (PostgreSQL refuses NUL)."""
-    value = validation.text(value, field, max_length=max_length, required=required)
-    if value is not None and any(unicodedata.category(c) == "Cc" for c in value):
-        raise invalid(f"{field} has control characters.", field)
-    return value
-
-
 def new_referral_code() -> str:
     return "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(8))
 
 
 def check_profile(brand: Brand, enrolment: Enrolment) -> dict:
     values = {
-        "name": member_text(enrolment.name, "name", max_length=100, required=False),
+        "name": validation.text(enrolment.name, "name", max_length=100, required=False),
         "birthday": enrolment.birthday,
         "gender": enrolment.gender,
     }
@@ -178,7 +169,7 @@ def members_query(principal: Principal, member_filter: MemberFilter):
     if f.joined_before is not None:
         query = query.filter(created_at__lt=f.joined_before)
     if f.search:
-        term = member_text(f.search, "search", max_length=50)
+        term = validation.text(f.search, "search", max_length=50)
         if term.isdigit():
             query = query.filter(phone__endswith=term)  # the last digits a customer reads out
         else:
@@ -189,7 +180,7 @@ def members_query(principal: Principal, member_filter: MemberFilter):
 async def transfer_member(principal: Principal, *, member_id: int, home_store_id: int, reason: str) -> Member:
     """HQ moves a member to another home store (归属门店变更); audited."""
     authorize(principal, "member", "transfer")
-    reason = member_text(reason, "reason", max_length=200)
+    reason = validation.text(reason, "reason", max_length=200)
     store = await require_store(principal, home_store_id, "homeStoreId")
     async with in_transaction():
         member = await Member.filter(id=member_id, brand_id=principal.brand_id).select_for_update().first()
