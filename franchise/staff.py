@@ -12,7 +12,7 @@ from franchise.errors import DomainError, FranchiseErrorCode
 from franchise.models import Brand, Staff
 from franchise.passwords import hash_password, verify_password
 from franchise.stores import require_store
-from policies import NotAuthorized, Principal, Role, authorize, may
+from policies import NotAuthorized, Principal, Role, authorize, authorize_store, may
 
 
 def parse_role(value: str, field: str = "role") -> Role:
@@ -68,14 +68,28 @@ async def create_staff(
     return staff
 
 
+def _check_clerk_change(principal: Principal, staff: Staff | None, *, role: str | None, store_id: int | None) -> None:
+    """A manager touches clerks of its own store, and only their active flag."""
+    if staff is None or staff.role != Role.STORE_CLERK.value:
+        raise NotAuthorized()
+    authorize_store(principal, staff.store_id)
+    if (role and role != staff.role) or (store_id is not None and store_id != staff.store_id):
+        raise NotAuthorized()
+
+
 async def update_staff_role(
     principal: Principal, *, staff_id: int, role: str | None = None,
     store_id: int | None = None, active: bool | None = None,
 ) -> Staff:
-    """HQ admin changes a role, a store or deactivates; it applies at the staff's next request."""
-    authorize(principal, "staff", "update_role")
+    """HQ admin changes a role, a store or deactivates; a store manager may only switch its own
+    store's clerks off and on. Either applies at the staff's next request."""
+    hq = may(principal, "staff", "update_role")
+    if not hq:
+        authorize(principal, "staff", "manage_clerk")
     async with in_transaction():
         staff = await Staff.filter(id=staff_id, brand_id=principal.brand_id).select_for_update().first()
+        if not hq:
+            _check_clerk_change(principal, staff, role=role, store_id=store_id)
         if staff is None:
             raise DomainError(FranchiseErrorCode.STAFF_NOT_FOUND, "No such staff member.", "staffId")
         if staff.id == principal.staff_id and (active is False or (role and role != staff.role)):
