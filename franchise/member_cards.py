@@ -7,9 +7,15 @@ from decimal import Decimal
 from tortoise.transactions import in_transaction
 
 from franchise import audit, validation
-from franchise.models import StoreMemberCard, StoreMemberPrice
+from franchise.models import Store, StoreMemberCard, StoreMemberPrice
 from franchise.stores import require_store
 from policies import Principal, authorize
+
+
+async def _lock_store(store_id: int) -> None:
+    """Serialise a store's upserts on its row: two first-time upserts would otherwise both
+    insert and one would hit the unique index."""
+    await Store.filter(id=store_id).select_for_update().first()
 
 
 async def upsert_store_member_card(
@@ -25,6 +31,7 @@ async def upsert_store_member_card(
         "benefits": [validation.text(b, "benefits", max_length=200) for b in (benefits or [])][:20],
     }
     async with in_transaction():
+        await _lock_store(store.id)
         card = await StoreMemberCard.filter(store_id=store.id).select_for_update().first()
         before = {k: getattr(card, k) for k in values} if card else {}
         if card is None:
@@ -49,6 +56,7 @@ async def set_store_member_price(
     level = validation.bounded_int(tier_level, "tierLevel", low=1, high=10) if tier_level else 0
     price_minor = validation.money_to_minor(price, "price")
     async with in_transaction():
+        await _lock_store(store.id)
         row = await StoreMemberPrice.filter(
             store_id=store.id, sku=sku, tier_level=level
         ).select_for_update().first()
