@@ -10,7 +10,7 @@ export APOLLO_TELEMETRY_DISABLED := 1
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run test test-postgres lint schema migrations clean
+.PHONY: install run test test-postgres lint schema migrations bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ schema: install
 ## Write a new migration after a model change.
 migrations: install
 	$(BIN)/tortoise -c server.db.TORTOISE_ORM makemigrations
+
+## Member pages, sign-in and enrolment through the app (LOYALTY_BENCH_DATABASE_URL: default a temp SQLite file).
+bench: install
+	$(BIN)/python bench/members_page.py
 
 clean:
 	rm -rf $(VENV) var

@@ -138,23 +138,32 @@ def import_members(
     from domain.members.imports import MAX_ROWS, ImportRow, import_members as run_import
     from domain.members.models import Gender
     from domain.members.service import Enrolment
+    from franchise.errors import DomainError, invalid
     from franchise.staff import brand_by_slug
     from policies import Principal
 
     with file.open(newline="", encoding="utf-8-sig") as handle:
-        records = list(csv.DictReader(handle))
-    if not records or "phone" not in records[0]:
+        reader = csv.DictReader(handle)
+        # The file's own line numbers (blank lines are skipped), to name rejected rows.
+        records = [(reader.line_num, record) for record in reader]
+    if "phone" not in (reader.fieldnames or []):
         _fail("the CSV needs a header row with at least: phone, home_store_code", 2)
 
     def parse(record: dict) -> ImportRow:
-        birthday = record.get("birthday") or None
-        gender = (record.get("gender") or "").upper() or None
+        """A CSV record as an import row; a value that cannot be read is that row's error."""
+        birthday = (record.get("birthday") or "").strip()
+        gender = (record.get("gender") or "").strip().upper()
+        try:
+            born = date.fromisoformat(birthday) if birthday else None
+        except ValueError:
+            raise invalid("A birthday is written YYYY-MM-DD.", "birthday") from None
+        if gender and gender not in Gender.__members__:
+            raise invalid(f"A gender is one of {', '.join(Gender.__members__)}.", "gender")
         return ImportRow(
             home_store_code=(record.get("home_store_code") or "").strip() or None,
             enrolment=Enrolment(
-                phone=record.get("phone", ""), name=record.get("name") or None,
-                birthday=date.fromisoformat(birthday) if birthday else None,
-                gender=Gender(gender) if gender in Gender.__members__ else None,
+                phone=(record.get("phone") or "").strip(), name=record.get("name") or None,
+                birthday=born, gender=Gender(gender) if gender else None,
             ),
         )
 
@@ -168,16 +177,21 @@ def import_members(
         with Progress(console=console) as progress:
             task = progress.add_task("importing", total=len(records))
             for start in range(0, len(records), MAX_ROWS):
-                chunk = records[start:start + MAX_ROWS]
-                results = await run_import(
-                    principal, [parse(r) for r in chunk], progress=lambda n: progress.advance(task)
-                )
+                rows, lines = [], []
+                for line, record in records[start:start + MAX_ROWS]:
+                    try:
+                        rows.append(parse(record))
+                        lines.append(line)
+                    except DomainError as error:
+                        failures.append((line, error))
+                        progress.advance(task)
+                results = await run_import(principal, rows, progress=lambda n: progress.advance(task))
                 for result in results:
                     if result.error:
-                        failures.append((start + result.row + 2, result.error))
+                        failures.append((lines[result.row], result.error))
                     else:
                         imported += 1
-        return imported, failures
+        return imported, sorted(failures, key=lambda failure: failure[0])
 
     imported, failures = _run(work)
     for line, error in failures:
