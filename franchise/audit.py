@@ -21,9 +21,14 @@ def actor_of(principal: Principal) -> str:
     return "anonymous"
 
 
+def _api_name(field: str) -> str:
+    head, *rest = field.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """{field: [old, new]} for the fields that changed."""
-    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    """{field: [old, new]} for the fields that changed, named as the API names them."""
+    return {_api_name(k): [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
 async def record(

@@ -12,6 +12,10 @@ from franchise.stores import require_store
 from policies import Principal, authorize
 
 
+def _money(minor: int | None) -> str | None:
+    return None if minor is None else str(validation.minor_to_money(minor))
+
+
 async def _lock_store(store_id: int) -> None:
     """Serialise a store's upserts on its row: two first-time upserts would otherwise both
     insert and one would hit the unique index."""
@@ -73,7 +77,7 @@ async def set_store_member_price(
             await audit.record(
                 principal, brand_id=store.brand_id, action="store_price.set",
                 object_type="StoreMemberPrice", object_id=f"{store.id}:{sku}:{level}",
-                changes={"price": [before, price_minor]}, store_id=store.id,
+                changes={"price": [_money(before), _money(price_minor)]}, store_id=store.id,
             )
     return row
 

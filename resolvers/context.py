@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from domain.runtime import Runtime
 from policies import Principal
 from resolvers.loaders import Loaders
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -21,3 +24,10 @@ class Context:
     loaders: Loaders = field(default_factory=lambda: Loaders())
     request: Any = None
     response: Any = None
+    _memo: dict[str, Any] = field(default_factory=dict)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """A per-request decision (e.g. may this caller see phones), made once, not per row."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]

@@ -103,7 +103,9 @@ async def import_members(info, input: Any) -> dict:
 
 
 def phone(info, member: Member) -> str:
-    return access.displayed_phone(info.context.principal, member)
+    context = info.context
+    show = context.memo("phone_formatter", lambda: access.phone_formatter(context.principal))
+    return show(member)
 
 
 async def home_store(info, member: Member):

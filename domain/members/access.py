@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from domain.members.models import Member
 from domain.members.phones import mask_phone
 from policies import NotAuthenticated, NotAuthorized, Principal, PrincipalKind, authorize, may, store_scope
@@ -25,11 +27,10 @@ def check_member_readable(principal: Principal, member: Member | None) -> Member
     return member
 
 
-def may_see_phone(principal: Principal, member: Member) -> bool:
+def phone_formatter(principal: Principal) -> Callable[[Member], str]:
+    """How this caller sees members' phones: decided once, then applied to every row."""
     if principal.kind is PrincipalKind.MEMBER:
-        return principal.member_id == member.id
-    return may(principal, "member", "read_phone")
-
-
-def displayed_phone(principal: Principal, member: Member) -> str:
-    return member.phone if may_see_phone(principal, member) else mask_phone(member.phone)
+        return lambda member: member.phone if member.id == principal.member_id else mask_phone(member.phone)
+    if may(principal, "member", "read_phone"):
+        return lambda member: member.phone
+    return lambda member: mask_phone(member.phone)

@@ -44,9 +44,9 @@ async def test_manager_creates_then_updates_its_store_card_in_one_row(gql, world
     first, second = await audit_trail("store_card.upsert", card_id)
     assert first.actor == second.actor == manager_a_actor
     assert first.store_id == world.store_a.id
-    assert first.changes == {"name": [None, "Store A Club"], "trial_days": [None, 7],
-                             "discount_percent": [None, 10], "benefits": [None, ["free coffee"]]}
-    assert second.changes == {"name": ["Store A Club", "Store A Club+"], "discount_percent": [10, 15],
+    assert first.changes == {"name": [None, "Store A Club"], "trialDays": [None, 7],
+                             "discountPercent": [None, 10], "benefits": [None, ["free coffee"]]}
+    assert second.changes == {"name": ["Store A Club", "Store A Club+"], "discountPercent": [10, 15],
                               "benefits": [["free coffee"], ["free coffee", "birthday cake"]]}
 
 

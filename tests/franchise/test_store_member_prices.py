@@ -53,7 +53,7 @@ async def test_manager_sets_all_tier_and_tier_prices_read_through_federation(gql
     assert await member_price(gql, world.tokens["hq_operator"], world.store_b, 2) == [None]
     entries = await audit_trail("store_price.set")
     assert [e.object_id for e in entries] == [f"{world.store_a.id}:CAKE-1:0", f"{world.store_a.id}:CAKE-1:2"]
-    assert entries[0].changes == {"price": [None, 1250]}
+    assert entries[0].changes == {"price": [None, "12.50"]}
     assert all(e.store_id == world.store_a.id and e.actor == manager_a_actor for e in entries)
 
 
@@ -67,7 +67,7 @@ async def test_setting_a_price_again_updates_the_row_and_audits_old_and_new(gql,
     assert again["price"]["price"] == "11.00" and same["errors"] == []
     assert await StoreMemberPrice.filter(store_id=world.store_a.id, sku="CAKE-1").count() == 1
     assert [e.changes for e in await audit_trail("store_price.set")] == [
-        {"price": [None, 1250]}, {"price": [1250, 1100]},
+        {"price": [None, "12.50"]}, {"price": ["12.50", "11.00"]},
     ]
     assert await member_price(gql, token, world.store_a, 1) == ["11.00"]
 
