@@ -171,6 +171,14 @@ def tokens(app):
     return app.state.tokens
 
 
+@pytest.fixture
+async def world(tokens):
+    """Two brands and a caller of every kind (tests/factories.py, World)."""
+    from tests.factories import make_world
+
+    return await make_world(tokens)
+
+
 class QueryCounter:
     def __init__(self) -> None:
         self.queries: list[str] = []

@@ -6,12 +6,6 @@ import pytest
 from httpx import ASGITransport, AsyncClient
 
 from tests.conftest import GraphQLClient
-from tests.factories import make_world
-
-
-@pytest.fixture
-async def world(tokens):
-    return await make_world(tokens)
 
 
 @pytest.fixture

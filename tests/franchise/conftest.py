@@ -5,12 +5,7 @@ from __future__ import annotations
 import pytest
 
 from franchise.models import AuditEntry, Staff
-from tests.factories import World, make_world
-
-
-@pytest.fixture
-async def world(tokens) -> World:
-    return await make_world(tokens)
+from tests.factories import World
 
 
 @pytest.fixture

@@ -5,13 +5,8 @@ from __future__ import annotations
 import pytest
 
 from domain.members.models import Member
-from tests.factories import World, make_world
+from tests.factories import World
 from tests.members.support import REGISTER
-
-
-@pytest.fixture
-async def world(tokens) -> World:
-    return await make_world(tokens)
 
 
 @pytest.fixture
