@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from franchise.models import AuditEntry, Staff
-from tests.factories import World
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from domain.members.models import Member
-from tests.factories import World
 from tests.members.support import REGISTER
 
 
