@@ -77,7 +77,9 @@ async def check_code(
             await runtime.redis.delete(key)
         raise DomainError(MemberErrorCode.INVALID_CODE, "Wrong code.", "code")
     if consume:
-        await runtime.redis.delete(key)
+        # Whoever deletes the key uses the code: two simultaneous sign-ins with it get one token.
+        if not await runtime.redis.delete(key):
+            raise DomainError(MemberErrorCode.CODE_EXPIRED, "The code has been used; ask for a new one.", "code")
     else:
         # A right code used to learn "not a member yet" keeps its remaining tries.
         await runtime.redis.hincrby(key, "tries", -1)
