@@ -127,11 +127,6 @@ async def enrol_self(runtime: Runtime, *, brand_slug: str, code: str, enrolment:
     return await create_member(brand, enrolment, home_store_id=store.id, source=source, referrer_id=referrer)
 
 
-async def get_member(principal: Principal, member_id: int) -> Member | None:
-    member = await Member.filter(id=member_id, brand_id=principal.brand_id).first()
-    return access.check_member_readable(principal, member)
-
-
 async def member_by_phone(principal: Principal, phone: str) -> Member | None:
     if not principal.is_authenticated:
         access.check_member_readable(principal, None)
