@@ -11,6 +11,7 @@ MODEL_MODULES = [
     "policies.storage",
     "franchise.models",
     "domain.members.models",
+    "domain.points.models",
 ]
 MIGRATIONS_MODULE = "server.migrations"
 

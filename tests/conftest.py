@@ -122,10 +122,9 @@ async def clean_state(request, app):
             f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
         )
     else:
-        # Children first; SQLite has no TRUNCATE.
-        for table in ("audit_entry", "member", "store_member_price", "store_member_card",
-                      "api_client", "staff", "store", "brand"):
-            await connection.execute_script(f"DELETE FROM {table}")
+        # SQLite has no TRUNCATE; with foreign keys off the order of deletes does not matter.
+        script = "".join(f"DELETE FROM {table};" for table in tables)
+        await connection.execute_script(f"PRAGMA foreign_keys = OFF;{script}PRAGMA foreign_keys = ON;")
     from policies.storage import CasbinRule
 
     if await CasbinRule.exclude(v1="*").exists():

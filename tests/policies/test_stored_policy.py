@@ -107,7 +107,7 @@ async def test_sync_removes_a_stale_default_rule():
     assert await sync_default_policy() is True
     await enforcer.reload()
 
-    assert not await CasbinRule.filter(v0="store_clerk", v1="*", v2="points").exists()
+    assert not await CasbinRule.filter(v0="store_clerk", v1="*", v2="points", v3="adjust").exists()
     assert not may(clerk(11), "points", "adjust")
 
 
