@@ -24,6 +24,8 @@ def configure_logging(level: str, *, json: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # pycasbin logs its whole model at INFO on every load; keep its warnings only.
+    logging.getLogger("casbin").setLevel(logging.WARNING)
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
