@@ -12,6 +12,7 @@ MODEL_MODULES = [
     "franchise.models",
     "domain.members.models",
     "domain.points.models",
+    "domain.tiers.models",
 ]
 MIGRATIONS_MODULE = "server.migrations"
 

@@ -1,0 +1,102 @@
+"""Tier rules at the domain level: levels checked, rise at once, fall only at period end."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from domain.tiers import service as tiers
+from domain.tiers.models import MemberTier, TierMode
+from franchise.errors import DomainError
+from policies import NotAuthorized, Role
+from tests.factories import hq, make_brand, make_member, make_staff, make_store
+
+T0 = datetime(2026, 1, 10, 4, 0, tzinfo=timezone.utc)
+
+
+def three_levels():
+    return [
+        tiers.Level(level=1, name="Silver", threshold=0, welcome_points=10),
+        tiers.Level(level=2, name="Gold", threshold=100_000, points_multiplier="1.5", welcome_points=100),
+        tiers.Level(level=3, name="Black", threshold=500_000, points_multiplier="2", discount_percent=12),
+    ]
+
+
+async def brand_with_program(months=12):
+    brand, admin = await make_brand("acme")
+    store = await make_store(admin, "A")
+    member = await make_member(brand, store)
+    await tiers.update_tier_program(hq(admin), mode=TierMode.SPEND, evaluation_months=months, levels=three_levels())
+    return brand, admin, store, member
+
+
+async def test_a_purchase_that_reaches_a_threshold_upgrades_at_once_with_welcome_points():
+    brand, _, _, member = await brand_with_program()
+
+    first = await tiers.qualify(brand.id, member.id, value=50_000, at=T0)
+    second = await tiers.qualify(brand.id, member.id, value=60_000, at=T0)
+
+    assert (first.old_level, first.new_level, first.welcome_points) == (0, 1, 10)
+    assert (second.old_level, second.new_level, second.welcome_points) == (1, 2, 100)
+    progress = await tiers.progress(member.id, brand.id, T0)
+    assert (progress.level, progress.qualifying, progress.next_level.level, progress.still_needed) == (2, 110_000, 3, 390_000)
+
+
+async def test_a_member_falls_only_when_the_evaluation_period_ends():
+    brand, _, _, member = await brand_with_program(months=12)
+    await tiers.qualify(brand.id, member.id, value=600_000, at=T0)  # Black in the first year
+    await tiers.qualify(brand.id, member.id, value=120_000, at=datetime(2027, 2, 1, tzinfo=timezone.utc))
+    # the second year's spend (120,000) only reaches Gold, but the level holds until the year ends
+    assert (await MemberTier.get(member_id=member.id)).level == 3
+
+    assert await tiers.evaluate_tiers(datetime(2028, 1, 9, tzinfo=timezone.utc)) == 0
+    assert await tiers.evaluate_tiers(datetime(2028, 1, 10, 4, 0, tzinfo=timezone.utc)) == 1
+
+    row = await MemberTier.get(member_id=member.id)
+    assert (row.level, row.qualifying) == (2, 0)
+
+
+async def test_the_period_rolls_on_the_next_purchase_even_before_the_job_runs():
+    brand, _, _, member = await brand_with_program(months=1)
+    await tiers.qualify(brand.id, member.id, value=150_000, at=T0)
+
+    late = await tiers.qualify(brand.id, member.id, value=1, at=datetime(2026, 3, 20, tzinfo=timezone.utc))
+
+    row = await MemberTier.get(member_id=member.id)
+    # the first month earned Gold, kept through the second; the second earned nothing, so from
+    # the third the member is back to Silver (threshold 0), and the new purchase counts there
+    assert late is None
+    assert (row.level, row.qualifying) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    "levels,field",
+    [
+        (three_levels()[:2], "levels"),
+        ([tiers.Level(level=1, name="A", threshold=0), tiers.Level(level=2, name="B", threshold=0),
+          tiers.Level(level=3, name="C", threshold=10)], "levels.threshold"),
+        ([tiers.Level(level=1, name="A", threshold=0), tiers.Level(level=3, name="B", threshold=5),
+          tiers.Level(level=4, name="C", threshold=10)], "levels"),
+        ([tiers.Level(level=1, name="A", threshold=0, points_multiplier="1.555"),
+          tiers.Level(level=2, name="B", threshold=5), tiers.Level(level=3, name="C", threshold=10)],
+         "levels.pointsMultiplier"),
+    ],
+    ids=["two-levels", "flat-thresholds", "gap", "three-decimal-multiplier"],
+)
+async def test_a_programme_that_breaks_the_rules_is_refused(levels, field):
+    _, admin = await make_brand("acme")
+
+    with pytest.raises(DomainError) as refused:
+        await tiers.update_tier_program(hq(admin), mode=TierMode.SPEND, evaluation_months=12, levels=levels)
+
+    assert refused.value.field == field
+
+
+async def test_only_hq_admin_changes_the_tier_program():
+    _, admin = await make_brand("acme")
+    operator = await make_staff(admin, Role.HQ_OPERATOR)
+    from policies import Principal
+
+    principal = Principal.staff(staff_id=operator.id, brand_id=operator.brand_id, role=Role.HQ_OPERATOR, store_id=None)
+    with pytest.raises(NotAuthorized):
+        await tiers.update_tier_program(principal, mode=TierMode.SPEND, evaluation_months=12, levels=three_levels())
+    assert await tiers.get_tier_program(principal) is None
