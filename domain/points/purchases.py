@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from fractions import Fraction
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
@@ -15,6 +16,8 @@ from domain.members.models import Member
 from domain.points import ledger, rules as points_rules
 from domain.points.errors import PointsErrorCode
 from domain.points.models import LedgerKind, PointsLedgerEntry, PointsRules, Purchase, PurchaseRefund
+from domain.tiers import service as tiers
+from domain.tiers.models import TierProgram
 from franchise import audit, validation
 from franchise.errors import DomainError
 from franchise.stores import require_store
@@ -60,11 +63,18 @@ async def _member(principal: Principal, member_id: int) -> Member:
     return member
 
 
+async def _multiplier(rules: PointsRules, member: Member, at: datetime) -> Fraction:
+    """The member's tier multiplier at `at` (its level before this purchase counts)."""
+    standing = await tiers.progress(member.id, member.brand_id, at)
+    program = await TierProgram.filter(brand_id=member.brand_id).first()
+    return points_rules.multiplier_for(rules, standing.level, tiers.multiplier_of(program, standing.level))
+
+
 async def _earnable(rules: PointsRules, member: Member, *, eligible_minor: int, occurred_at: datetime,
-                    timezone_name: str) -> int:
+                    timezone_name: str, multiplier: Fraction) -> int:
     """Points for this spend, times the member's tier multiplier (×1 without a tier), within
     the daily cap of the day the purchase happened in the brand's time zone."""
-    points = points_rules.points_for(rules, eligible_minor, points_rules.multiplier_for(rules, None))
+    points = points_rules.points_for(rules, eligible_minor, multiplier)
     if rules.daily_cap is None or points == 0:
         return points
     start, end = points_rules.local_day_bounds(occurred_at, timezone_name)
@@ -87,8 +97,10 @@ async def estimate_points(principal: Principal, *, member_id: int, store_id: int
     wallet_minor = validation.money_to_minor(wallet_paid, "walletPaid")
     rules = await points_rules.current_rules(principal.brand_id)
     eligible = amount_minor - (0 if rules.wallet_paid_earns else min(wallet_minor, amount_minor))
-    return await _earnable(rules, member, eligible_minor=eligible, occurred_at=occurred_at or _now(),
-                           timezone_name=await points_rules.brand_timezone(principal.brand_id))
+    at = occurred_at or _now()
+    return await _earnable(rules, member, eligible_minor=eligible, occurred_at=at,
+                           timezone_name=await points_rules.brand_timezone(principal.brand_id),
+                           multiplier=await _multiplier(rules, member, at))
 
 
 async def record_purchase(principal: Principal, *, member_id: int, store_id: int, amount, order_id: str,
@@ -112,7 +124,8 @@ async def record_purchase(principal: Principal, *, member_id: int, store_id: int
             if existing is not None:
                 return _replay(existing, member.id, amount_minor, account.balance)
             eligible = amount_minor - (0 if rules.wallet_paid_earns else wallet_minor)
-            points = await _earnable(rules, member, eligible_minor=eligible, occurred_at=occurred_at, timezone_name=zone)
+            points = await _earnable(rules, member, eligible_minor=eligible, occurred_at=occurred_at,
+                                     timezone_name=zone, multiplier=await _multiplier(rules, member, occurred_at))
             purchase = await Purchase.create(
                 brand_id=principal.brand_id, member_id=member.id, store_id=store.id, channel=channel.value,
                 order_id=order_id, amount_minor=amount_minor, wallet_paid_minor=wallet_minor,
@@ -126,6 +139,17 @@ async def record_purchase(principal: Principal, *, member_id: int, store_id: int
                         actor=audit.actor_of(principal), occurred_at=occurred_at, store_id=store.id,
                         purchase_id=purchase.id, rule_version=rules.version,
                         reason=f"{channel.value} order {order_id}",
+                    ),
+                )
+            # The purchase that reaches a level lifts the member at once, in this transaction.
+            upgrade = await tiers.qualify(principal.brand_id, member.id, spend_minor=amount_minor, at=occurred_at)
+            if upgrade is not None and upgrade.welcome_points:
+                await ledger.credit(
+                    account, upgrade.welcome_points, kind=LedgerKind.EARN,
+                    expires_at=points_rules.expires_at(rules, occurred_at, zone),
+                    move=ledger.Movement(
+                        actor=audit.actor_of(principal), occurred_at=occurred_at, store_id=store.id,
+                        rule_version=rules.version, reason=f"welcome to tier level {upgrade.new_level}",
                     ),
                 )
             return Accrual(purchase=purchase, points_earned=points, balance=account.balance, replayed=False)

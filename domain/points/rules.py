@@ -134,10 +134,12 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.value if isinstance(v, ExpiryPolicy) else v) for k, v in values.items()}
 
 
-def multiplier_for(rules: PointsRules, tier_level: int | None) -> Fraction:
-    if tier_level is None:
+def multiplier_for(rules: PointsRules, tier_level: int | None, tier_default: Decimal = Decimal(1)) -> Fraction:
+    """The points rules' multiplier for a tier level when HQ set one there, else the tier
+    programme's own (`tier_default`); no tier earns ×1."""
+    if not tier_level:
         return Fraction(1)
-    return Fraction(Decimal(rules.tier_multipliers.get(str(tier_level), "1")))
+    return Fraction(Decimal(rules.tier_multipliers.get(str(tier_level), tier_default)))
 
 
 def points_for(rules: PointsRules, eligible_minor: int, multiplier: Fraction = Fraction(1)) -> int:

@@ -135,14 +135,15 @@ class Upgrade:
     welcome_points: int
 
 
-async def qualify(brand_id: int, member_id: int, *, value: int, at: datetime) -> Upgrade | None:
+async def qualify(brand_id: int, member_id: int, *, spend_minor: int, at: datetime) -> Upgrade | None:
     """Count a purchase toward the member's tier; an upgrade happens at once (never a downgrade).
     Returns the upgrade with the welcome points of every level passed, or None."""
     program = await TierProgram.filter(brand_id=brand_id).first()
     if program is None or program.mode is TierMode.STORED_VALUE:
         return None
     row = await standing(brand_id, member_id, program, at)
-    row.qualifying += max(value, 0)
+    # SPEND counts money in minor units; GROWTH one growth point per whole yuan spent.
+    row.qualifying += max(spend_minor if program.mode is TierMode.SPEND else spend_minor // 100, 0)
     reached = level_for(program, row.qualifying)
     upgrade = None
     if reached > row.level:

@@ -32,8 +32,8 @@ async def brand_with_program(months=12):
 async def test_a_purchase_that_reaches_a_threshold_upgrades_at_once_with_welcome_points():
     brand, _, _, member = await brand_with_program()
 
-    first = await tiers.qualify(brand.id, member.id, value=50_000, at=T0)
-    second = await tiers.qualify(brand.id, member.id, value=60_000, at=T0)
+    first = await tiers.qualify(brand.id, member.id, spend_minor=50_000, at=T0)
+    second = await tiers.qualify(brand.id, member.id, spend_minor=60_000, at=T0)
 
     assert (first.old_level, first.new_level, first.welcome_points) == (0, 1, 10)
     assert (second.old_level, second.new_level, second.welcome_points) == (1, 2, 100)
@@ -43,8 +43,8 @@ async def test_a_purchase_that_reaches_a_threshold_upgrades_at_once_with_welcome
 
 async def test_a_member_falls_only_when_the_evaluation_period_ends():
     brand, _, _, member = await brand_with_program(months=12)
-    await tiers.qualify(brand.id, member.id, value=600_000, at=T0)  # Black in the first year
-    await tiers.qualify(brand.id, member.id, value=120_000, at=datetime(2027, 2, 1, tzinfo=timezone.utc))
+    await tiers.qualify(brand.id, member.id, spend_minor=600_000, at=T0)  # Black in the first year
+    await tiers.qualify(brand.id, member.id, spend_minor=120_000, at=datetime(2027, 2, 1, tzinfo=timezone.utc))
     # the second year's spend (120,000) only reaches Gold, but the level holds until the year ends
     assert (await MemberTier.get(member_id=member.id)).level == 3
 
@@ -57,9 +57,9 @@ async def test_a_member_falls_only_when_the_evaluation_period_ends():
 
 async def test_the_period_rolls_on_the_next_purchase_even_before_the_job_runs():
     brand, _, _, member = await brand_with_program(months=1)
-    await tiers.qualify(brand.id, member.id, value=150_000, at=T0)
+    await tiers.qualify(brand.id, member.id, spend_minor=150_000, at=T0)
 
-    late = await tiers.qualify(brand.id, member.id, value=1, at=datetime(2026, 3, 20, tzinfo=timezone.utc))
+    late = await tiers.qualify(brand.id, member.id, spend_minor=1, at=datetime(2026, 3, 20, tzinfo=timezone.utc))
 
     row = await MemberTier.get(member_id=member.id)
     # the first month earned Gold, kept through the second; the second earned nothing, so from
@@ -100,3 +100,22 @@ async def test_only_hq_admin_changes_the_tier_program():
     with pytest.raises(NotAuthorized):
         await tiers.update_tier_program(principal, mode=TierMode.SPEND, evaluation_months=12, levels=three_levels())
     assert await tiers.get_tier_program(principal) is None
+
+
+async def test_the_qualifying_purchase_earns_at_the_old_level_and_lifts_the_member_with_welcome_points():
+    from domain.points import purchases
+    from domain.points.models import PointsAccount
+
+    brand, admin, store, member = await brand_with_program()
+    boss = hq(admin)
+    # 1,000 yuan: Silver (threshold 0) is reached by the first purchase, Gold at 1,000 yuan
+    first = await purchases.record_purchase(boss, member_id=member.id, store_id=store.id, amount="1000",
+                                            order_id="o-1", channel=purchases.Channel.POS, occurred_at=T0)
+    second = await purchases.record_purchase(boss, member_id=member.id, store_id=store.id, amount="100",
+                                             order_id="o-2", channel=purchases.Channel.POS, occurred_at=T0)
+
+    # the first earns ×1 (no tier before it) and brings Silver's 10 and Gold's 100 welcome points;
+    # the second earns at Gold's ×1.5
+    assert first.points_earned == 1000 and second.points_earned == 150
+    assert (await PointsAccount.get(member_id=member.id)).balance == 1000 + 10 + 100 + 150
+    assert (await MemberTier.get(member_id=member.id)).level == 2
