@@ -20,9 +20,10 @@ from schema.federation import Product
 from schema.franchise import FranchiseMutation, FranchiseQuery
 from schema.members import MembersMutation, MembersQuery
 from schema.roles import RolesMutation, RolesQuery
+from schema.tiers import TiersMutation, TiersQuery
 
-Query = merge_types("Query", (AuthQuery, FranchiseQuery, MembersQuery, RolesQuery))
-Mutation = merge_types("Mutation", (AuthMutation, FranchiseMutation, MembersMutation, RolesMutation))
+Query = merge_types("Query", (AuthQuery, FranchiseQuery, MembersQuery, RolesQuery, TiersQuery))
+Mutation = merge_types("Mutation", (AuthMutation, FranchiseMutation, MembersMutation, RolesMutation, TiersMutation))
 
 
 class LoyaltySchema(strawberry.federation.Schema):

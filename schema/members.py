@@ -12,6 +12,7 @@ from domain.members.models import MemberSource as MemberSourceEnum
 from resolvers import members as resolvers
 from schema.common import PageInfo, UserError
 from schema.franchise import Store
+from schema.tiers import TierProgress, progress_type
 
 Gender = strawberry.enum(GenderEnum, name="Gender")
 MemberSource = strawberry.enum(MemberSourceEnum, name="MemberSource")
@@ -34,6 +35,10 @@ class Member:
     @strawberry.field(description="归属门店: the store whose member this is.")
     async def home_store(self, info: Info) -> Store:
         return await resolvers.home_store(info, self)
+
+    @strawberry.field(description="The member's tier level and what the next one still needs.")
+    async def tier_progress(self, info: Info) -> TierProgress:
+        return await progress_type(info, self)
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Member | None:
