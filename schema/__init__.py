@@ -19,11 +19,12 @@ from schema.extensions import ErrorCodes
 from schema.federation import Product
 from schema.franchise import FranchiseMutation, FranchiseQuery
 from schema.members import MembersMutation, MembersQuery
+from schema.points_checkout import PointsCheckoutMutation
 from schema.roles import RolesMutation, RolesQuery
 from schema.tiers import TiersMutation, TiersQuery
 
 Query = merge_types("Query", (AuthQuery, FranchiseQuery, MembersQuery, RolesQuery, TiersQuery))
-Mutation = merge_types("Mutation", (AuthMutation, FranchiseMutation, MembersMutation, RolesMutation, TiersMutation))
+Mutation = merge_types("Mutation", (AuthMutation, FranchiseMutation, MembersMutation, RolesMutation, TiersMutation, PointsCheckoutMutation))
 
 
 class LoyaltySchema(strawberry.federation.Schema):

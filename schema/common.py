@@ -7,13 +7,14 @@ import enum
 import strawberry
 
 from domain.members.errors import MemberErrorCode
+from domain.points.errors import PointsErrorCode
 from franchise.errors import FranchiseErrorCode
 
 # One enum of every code a payload may carry; each area keeps its own list in domain/franchise.
 UserErrorCode = strawberry.enum(
     enum.Enum(
         "UserErrorCode",
-        {c.value: c.value for area in (FranchiseErrorCode, MemberErrorCode) for c in area},
+        {c.value: c.value for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode) for c in area},
     ),
     name="UserErrorCode",
     description="Why a mutation did not do what was asked; the caller can correct it.",

@@ -16,7 +16,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.points.errors import PointsErrorCode
-from domain.points.models import LedgerKind, PointsAccount, PointsLedgerEntry, PointsLot
+from domain.points.models import LedgerKind, PointsAccount, PointsLedgerEntry, PointsLot, PointsLotUse
 from franchise.errors import DomainError
 
 
@@ -92,15 +92,32 @@ async def debit(account: PointsAccount, points: int, *, kind: LedgerKind, move: 
         "expires_at", "id").select_for_update()
     if purchase_first is not None:
         lots.sort(key=lambda lot: lot.purchase_id != purchase_first)  # stable: own lots first
-    still = taken
+    still, uses = taken, []
     for lot in lots:
         if still == 0:
             break
         used = min(lot.remaining, still)
         lot.remaining -= used
         still -= used
+        uses.append((lot, used))
         await lot.save(update_fields=["remaining"])
     entry = await _entry(account, kind, points, -taken, points - taken, move)
+    await PointsLotUse.bulk_create([PointsLotUse(entry=entry, lot=lot, points=used) for lot, used in uses])
+    await account.save(update_fields=["balance", "debt"])
+    return entry
+
+
+async def return_to_lots(account: PointsAccount, spent: PointsLedgerEntry, *, move: Movement) -> PointsLedgerEntry:
+    """Give back what `spent` took, to the very lots it took from, so they keep their original
+    expiry dates (a lot that has expired meanwhile expires again at the next look)."""
+    uses = await PointsLotUse.filter(entry_id=spent.id).select_related("lot")
+    total = 0
+    for use in uses:
+        lot = await PointsLot.filter(id=use.lot_id).select_for_update().first()
+        lot.remaining += use.points
+        total += use.points
+        await lot.save(update_fields=["remaining"])
+    entry = await _entry(account, LedgerKind.RETURN, total, total, 0, move)
     await account.save(update_fields=["balance", "debt"])
     return entry
 

@@ -20,6 +20,7 @@ class LedgerKind(str, enum.Enum):
     EXPIRE = "EXPIRE"
     ADJUST = "ADJUST"
     REVERSE = "REVERSE"
+    RETURN = "RETURN"  # points paid at checkout, back to their lots when the order is refunded
 
 
 class PointsRules(Model):
@@ -35,6 +36,12 @@ class PointsRules(Model):
     expiry_policy = fields.CharEnumField(ExpiryPolicy, max_length=24)
     expiry_n = fields.IntField()
     daily_cap = fields.IntField(null=True)
+    # Points as cash (积分抵现): redeem_points points take redeem_value_minor off, up to a share.
+    redeem_enabled = fields.BooleanField(default=True)
+    redeem_points = fields.IntField(default=100)
+    redeem_value_minor = fields.BigIntField(default=100)
+    redeem_max_share_percent = fields.IntField(default=50)
+    redeem_min_points = fields.IntField(default=100)
     created_by = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -98,6 +105,35 @@ class PointsLot(Model):
     class Meta:
         table = "points_lot"
         indexes = (("member_id", "expires_at"), ("brand_id", "expires_at"))
+
+
+class PointsLotUse(Model):
+    # Which lots a debit drew from, so a refunded points payment returns to the same lots.
+    id = fields.BigIntField(primary_key=True)
+    entry = fields.ForeignKeyField("loyalty.PointsLedgerEntry", related_name="lot_uses", on_delete=fields.RESTRICT)
+    lot = fields.ForeignKeyField("loyalty.PointsLot", related_name="uses", on_delete=fields.RESTRICT)
+    points = fields.BigIntField()
+
+    class Meta:
+        table = "points_lot_use"
+
+
+class PointsPayment(Model):
+    id = fields.BigIntField(primary_key=True)
+    brand = fields.ForeignKeyField("loyalty.Brand", related_name="points_payments", on_delete=fields.RESTRICT)
+    member = fields.ForeignKeyField("loyalty.Member", related_name="points_payments", on_delete=fields.RESTRICT)
+    store = fields.ForeignKeyField("loyalty.Store", related_name="points_payments", on_delete=fields.RESTRICT)
+    order_id = fields.CharField(max_length=64)
+    order_amount_minor = fields.BigIntField()
+    points = fields.BigIntField()
+    amount_off_minor = fields.BigIntField()
+    entry = fields.ForeignKeyField("loyalty.PointsLedgerEntry", related_name="payments", on_delete=fields.RESTRICT)
+    refunded_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "points_payment"
+        unique_together = (("brand", "order_id"),)
 
 
 class Purchase(Model):

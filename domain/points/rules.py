@@ -36,13 +36,19 @@ class RulesInput:
     expiry_n: int | None = None
     daily_cap: int | None = None
     clear_daily_cap: bool = False
+    redeem_enabled: bool | None = None
+    redeem_points: int | None = None
+    redeem_value_minor: int | None = None
+    redeem_max_share_percent: int | None = None
+    redeem_min_points: int | None = None
 
 
 # The platform's starting point for a brand that has not set its own: 1 point per yuan, 12 months.
 DEFAULTS: dict[str, Any] = {
     "earn_points": 1, "earn_per_minor": 100, "tier_multipliers": {}, "wallet_paid_earns": False,
     "activity_points": {}, "expiry_policy": ExpiryPolicy.ROLLING_MONTHS, "expiry_n": 12,
-    "daily_cap": None,
+    "daily_cap": None, "redeem_enabled": True, "redeem_points": 100, "redeem_value_minor": 100,
+    "redeem_max_share_percent": 50, "redeem_min_points": 100,
 }
 
 
@@ -103,6 +109,12 @@ def _checked(current: PointsRules, change: RulesInput) -> dict[str, Any]:
         raise _invalid("The expiry period is 1 to 120.", "expiryN")
     if values["daily_cap"] is not None and not 1 <= values["daily_cap"] <= 10_000_000:
         raise _invalid("A daily cap is at least 1.", "dailyCap")
+    if not 1 <= values["redeem_points"] <= 1_000_000 or not 1 <= values["redeem_value_minor"] <= 100_000_000:
+        raise _invalid("Points as cash: a positive number of points for a positive amount.", "redeemPoints")
+    if not 1 <= values["redeem_max_share_percent"] <= 100:
+        raise _invalid("Points pay 1 to 100 percent of an order.", "redeemMaxSharePercent")
+    if not 0 <= values["redeem_min_points"] <= 10_000_000:
+        raise _invalid("The minimum is not negative.", "redeemMinPoints")
     return values
 
 
