@@ -4,7 +4,7 @@ fall only when their evaluation period ends."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
@@ -179,6 +179,7 @@ async def progress(member_id: int, brand_id: int, now: datetime) -> Progress:
 
 async def evaluate_tiers(now: datetime, *, brand_id: int | None = None) -> int:
     """The period-end job: roll every standing whose period has ended; returns how many."""
+    now = now.astimezone(timezone.utc)  # SQLite compares datetimes as UTC text
     due = MemberTier.filter(period_end__lte=now)
     if brand_id is not None:
         due = due.filter(brand_id=brand_id)
