@@ -16,15 +16,20 @@ from strawberry.tools import merge_types
 
 from schema.auth import AuthMutation, AuthQuery
 from schema.extensions import ErrorCodes
-from schema.federation import Product
+from schema.federation import Order, Product
 from schema.franchise import FranchiseMutation, FranchiseQuery
 from schema.members import MembersMutation, MembersQuery
+from schema.points import PointsMutation, PointsQuery
 from schema.points_checkout import PointsCheckoutMutation
 from schema.roles import RolesMutation, RolesQuery
 from schema.tiers import TiersMutation, TiersQuery
 
-Query = merge_types("Query", (AuthQuery, FranchiseQuery, MembersQuery, RolesQuery, TiersQuery))
-Mutation = merge_types("Mutation", (AuthMutation, FranchiseMutation, MembersMutation, RolesMutation, TiersMutation, PointsCheckoutMutation))
+Query = merge_types("Query", (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery))
+Mutation = merge_types(
+    "Mutation",
+    (AuthMutation, FranchiseMutation, MembersMutation, PointsMutation, PointsCheckoutMutation, RolesMutation,
+     TiersMutation),
+)
 
 
 class LoyaltySchema(strawberry.federation.Schema):
@@ -38,7 +43,7 @@ def build_schema(max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2
     return LoyaltySchema(
         query=Query,
         mutation=Mutation,
-        types=[Product],
+        types=[Product, Order],
         federation_version="2.11",
         extensions=[
             lambda: QueryDepthLimiter(max_depth=max_depth),

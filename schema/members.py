@@ -10,8 +10,10 @@ from strawberry.types import Info
 from domain.members.models import Gender as GenderEnum
 from domain.members.models import MemberSource as MemberSourceEnum
 from resolvers import members as resolvers
+from resolvers import points as points_resolvers
 from schema.common import PageInfo, UserError
 from schema.franchise import Store
+from schema.points import PointsLedgerConnection
 from schema.tiers import TierProgress, progress_type
 
 Gender = strawberry.enum(GenderEnum, name="Gender")
@@ -39,6 +41,26 @@ class Member:
     @strawberry.field(description="The member's tier level and what the next one still needs.")
     async def tier_progress(self, info: Info) -> TierProgress:
         return await progress_type(info, self)
+
+    @strawberry.field(description="The points balance.")
+    async def points(self, info: Info) -> int:
+        return (await points_resolvers.account(info, self)).balance
+
+    @strawberry.field(description="Spent points a refund took back, settled by the next earnings first.")
+    async def points_debt(self, info: Info) -> int:
+        return (await points_resolvers.account(info, self)).debt
+
+    @strawberry.field(description="Every point ever earned (purchases, tier welcome points), whatever was spent since.")
+    async def lifetime_points(self, info: Info) -> int:
+        return (await points_resolvers.account(info, self)).lifetime_earned
+
+    @strawberry.field(description="The points ledger, newest first.")
+    async def points_ledger(self, info: Info, first: int = 20, after: str | None = None) -> PointsLedgerConnection:
+        return await points_resolvers.points_ledger(info, self, first, after)
+
+    @strawberry.field(description="Points of the balance that expire within so many days (0-3660).")
+    async def expiring_points(self, info: Info, within_days: int = 30) -> int:
+        return await points_resolvers.expiring_points(info, self, within_days)
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Member | None:

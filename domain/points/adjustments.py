@@ -13,7 +13,7 @@ from domain.points import ledger, rules as points_rules
 from domain.points.errors import PointsErrorCode
 from domain.points.models import LedgerKind, PointsLedgerEntry
 from franchise import audit, validation
-from franchise.errors import DomainError
+from franchise.errors import DomainError, invalid
 from policies import Principal, authorize
 
 
@@ -30,7 +30,7 @@ async def adjust_points(principal: Principal, *, member_id: int, delta: int, rea
     reason = validation.text(reason, "reason", max_length=200)
     key = f"adjust:{validation.text(idempotency_key, 'idempotencyKey', max_length=100)}"
     if delta == 0 or abs(delta) > 10_000_000:
-        raise validation.invalid("An adjustment is a non-zero number of points up to 10,000,000.", "delta")
+        raise invalid("An adjustment is a non-zero number of points up to 10,000,000.", "delta")
     member = await Member.filter(id=member_id, brand_id=principal.brand_id).first()
     if member is None:
         raise DomainError(MemberErrorCode.MEMBER_NOT_FOUND, "No such member.", "memberId")

@@ -19,7 +19,7 @@ from domain.points.models import LedgerKind, PointsLedgerEntry, PointsRules, Pur
 from domain.tiers import service as tiers
 from domain.tiers.models import TierProgram
 from franchise import audit, validation
-from franchise.errors import DomainError
+from franchise.errors import DomainError, invalid
 from franchise.stores import require_store
 from policies import NotAuthorized, Principal, PrincipalKind, authorize
 
@@ -113,7 +113,7 @@ async def record_purchase(principal: Principal, *, member_id: int, store_id: int
     amount_minor = validation.money_to_minor(amount, "amount", allow_zero=False)
     wallet_minor = validation.money_to_minor(wallet_paid, "walletPaid")
     if wallet_minor > amount_minor:
-        raise validation.invalid("The wallet paid more than the order.", "walletPaid")
+        raise invalid("The wallet paid more than the order.", "walletPaid")
     occurred_at = occurred_at or _now()
     rules = await points_rules.current_rules(principal.brand_id)
     zone = await points_rules.brand_timezone(principal.brand_id)
