@@ -91,7 +91,7 @@ async def adjust_points(info, input: Any) -> dict:
     return await attempt(work())
 
 
-async def estimate_points(info, *, member_id: Any, store_id: Any, amount: Any, wallet_paid: Any = None) -> int:
+async def estimate_points(info, *, member_id: Any, store_id: Any, amount: Any, wallet_paid: Any = None):
     """A query: what cannot be estimated is a top-level error with its code."""
     return await purchases.estimate_points(
         info.context.principal, member_id=parse_id(member_id, "memberId"), store_id=parse_id(store_id, "storeId"),

@@ -45,7 +45,10 @@ class Product:
     async def estimated_points(self, info: Info, store_id: strawberry.ID, member_id: strawberry.ID) -> int | None:
         if self.price is None:
             return None
-        return await points_resolvers.estimate_points(info, member_id=member_id, store_id=store_id, amount=self.price)
+        estimate = await points_resolvers.estimate_points(
+            info, member_id=member_id, store_id=store_id, amount=self.price
+        )
+        return estimate.points
 
     @classmethod
     def resolve_reference(cls, sku: str, price: Decimal | str | float | None = None) -> Product:

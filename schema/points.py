@@ -139,6 +139,8 @@ class Purchase:
 @strawberry.type
 class PointsEstimate:
     points: int = strawberry.field(description="What the order would earn now, tier and daily cap included.")
+    points_usable: int = strawberry.field(description="What the member's points may pay of this order (积分抵现).")
+    amount_off: Decimal = strawberry.field(description="The money those points take off.")
 
 
 # Inputs and payloads
@@ -247,10 +249,11 @@ class PointsQuery:
         self, info: Info, member_id: strawberry.ID, store_id: strawberry.ID, amount: Decimal,
         wallet_paid: Decimal | None = None,
     ) -> PointsEstimate:
-        points = await resolvers.estimate_points(
+        estimate = await resolvers.estimate_points(
             info, member_id=member_id, store_id=store_id, amount=amount, wallet_paid=wallet_paid
         )
-        return PointsEstimate(points=points)
+        return PointsEstimate(points=estimate.points, points_usable=estimate.points_usable,
+                              amount_off=minor_to_money(estimate.amount_off_minor))
 
 
 @strawberry.type

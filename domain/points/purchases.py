@@ -13,9 +13,9 @@ from tortoise.transactions import in_transaction
 
 from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
-from domain.points import ledger, rules as points_rules
+from domain.points import ledger, payments, rules as points_rules
 from domain.points.errors import PointsErrorCode
-from domain.points.models import LedgerKind, PointsLedgerEntry, PointsRules, Purchase, PurchaseRefund
+from domain.points.models import LedgerKind, PointsAccount, PointsLedgerEntry, PointsRules, Purchase, PurchaseRefund
 from domain.tiers import service as tiers
 from domain.tiers.models import TierProgram
 from franchise import audit, validation
@@ -86,8 +86,16 @@ async def _earnable(rules: PointsRules, member: Member, *, eligible_minor: int, 
     return max(0, min(points, rules.daily_cap - already))
 
 
+@dataclass
+class Estimate:
+    points: int  # what the order would earn
+    points_usable: int  # what the member's points may pay of it (积分抵现)
+    amount_off_minor: int  # ...and the money they take off
+
+
 async def estimate_points(principal: Principal, *, member_id: int, store_id: int, amount,
-                          wallet_paid=0, occurred_at: datetime | None = None) -> int:
+                          wallet_paid=0, occurred_at: datetime | None = None) -> Estimate:
+    """"This order earns X points; your points can take Y off." """
     authorize(principal, "points", "estimate", store_id=store_id)
     if principal.kind is PrincipalKind.MEMBER and principal.member_id != member_id:
         raise NotAuthorized()  # a member estimates its own orders only
@@ -98,9 +106,12 @@ async def estimate_points(principal: Principal, *, member_id: int, store_id: int
     rules = await points_rules.current_rules(principal.brand_id)
     eligible = amount_minor - (0 if rules.wallet_paid_earns else min(wallet_minor, amount_minor))
     at = occurred_at or _now()
-    return await _earnable(rules, member, eligible_minor=eligible, occurred_at=at,
-                           timezone_name=await points_rules.brand_timezone(principal.brand_id),
-                           multiplier=await _multiplier(rules, member, at))
+    points = await _earnable(rules, member, eligible_minor=eligible, occurred_at=at,
+                             timezone_name=await points_rules.brand_timezone(principal.brand_id),
+                             multiplier=await _multiplier(rules, member, at))
+    account = await PointsAccount.filter(member_id=member.id).first()
+    usable = payments.most_points_for(rules, account.balance if account else 0, amount_minor)
+    return Estimate(points, usable, payments.amount_off_minor(rules, usable))
 
 
 async def record_purchase(principal: Principal, *, member_id: int, store_id: int, amount, order_id: str,

@@ -123,3 +123,13 @@ async def test_estimate_of_what_points_can_take_off():
     assert payments.most_points_for(rules, 1234, 10_000) == 1200
     assert payments.most_points_for(rules, 99_999, 10_000) == 5000
     assert payments.most_points_for(rules, 99, 10_000) == 0
+
+
+async def test_estimate_says_what_the_order_earns_and_what_the_points_can_take_off(gql, world):
+    await give(world, 1234)
+    query = """query($member: ID!, $store: ID!) {
+      estimatePoints(memberId: $member, storeId: $store, amount: "100") { points pointsUsable amountOff } }"""
+
+    body = await gql(query, {"member": world.member_a.id, "store": world.store_a.id}, token=world.tokens["member"])
+
+    assert body["data"]["estimatePoints"] == {"points": 100, "pointsUsable": 1200, "amountOff": "12.00"}
