@@ -6,7 +6,7 @@ import asyncio
 import csv
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import TypeVar
 
@@ -199,6 +199,99 @@ def import_members(
     console.print(f"imported {imported}, rejected {len(failures)}")
     if failures:
         raise typer.Exit(1)
+
+
+def _moment(value: str | None) -> datetime:
+    """An ISO 8601 instant with its offset (`…Z` or `…+08:00`); none means now."""
+    if value is None:
+        return datetime.now(timezone.utc)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        _fail(f"--at {value!r} is not an ISO 8601 date and time", 2)
+    if moment.tzinfo is None:
+        # A local time without its zone would be off by the brand's offset: refuse to guess.
+        _fail(f"--at {value!r} needs an offset, e.g. 2027-01-01T00:00+08:00 or 2026-12-31T16:00Z", 2)
+    return moment
+
+
+async def _brand_id(slug: str | None) -> int | None:
+    from franchise.staff import brand_by_slug
+
+    if slug is None:
+        return None
+    found = await brand_by_slug(slug)
+    if found is None:
+        _fail(f"no brand {slug!r}", 2)
+    return found.id
+
+
+@app.command("expire-points")
+def expire_points(
+    brand: str | None = typer.Option(None, help="Only this brand (slug); default: every brand."),
+    at: str | None = typer.Option(None, help="Expire what is due at this instant, ISO 8601 with an offset "
+                                             "(e.g. 2027-01-01T00:00+08:00); default: now."),
+) -> None:
+    """Expire the points lots that are due (the daily job does this too); safe to run twice."""
+    from domain.points.expiry import expire_due_lots
+
+    moment = _moment(at)
+
+    async def work() -> int:
+        return await expire_due_lots(moment, brand_id=await _brand_id(brand))
+
+    expired = _run(work)
+    console.print(f"expired {expired} points (due at {moment.isoformat()})")
+
+
+@app.command("verify-ledgers")
+def verify_ledgers(
+    brand: str | None = typer.Option(None, help="Only this brand (slug); default: every brand."),
+) -> None:
+    """Check every points account: balance = sum of its ledger = its open lots >= 0, and its debt
+    = the ledger's debt movements >= 0. Exits 1 when any account is inconsistent."""
+    from rich.table import Table
+
+    from domain.points.models import PointsAccount
+    from domain.points.verify import verify_ledgers as check
+
+    async def work():
+        brand_id = await _brand_id(brand)
+        accounts = PointsAccount.all() if brand_id is None else PointsAccount.filter(brand_id=brand_id)
+        return await accounts.count(), await check(brand_id)
+
+    checked, problems = _run(work)
+    if not problems:
+        console.print(f"all {checked} accounts consistent")
+        return
+    table = Table("member", "balance", "ledger sum", "open lots", "debt", "ledger debt",
+                  title=f"{len(problems)} of {checked} accounts inconsistent")
+    for problem in problems:
+        table.add_row(*(str(value) for value in (problem.member_id, problem.balance, problem.ledger_sum,
+                                                   problem.lots_sum, problem.debt, problem.ledger_debt)))
+    console.print(table)
+    raise typer.Exit(1)
+
+
+@app.command()
+def worker(
+    scheduler: bool = typer.Option(True, help="Also kick scheduled jobs; run it in one process only."),
+) -> None:
+    """Run the background jobs (points expiry daily at 00:05 Asia/Shanghai) until stopped: in
+    this process, or from the Redis queue when LOYALTY_REDIS_URL is set."""
+    from server import jobs
+
+    async def work() -> None:
+        kind = type(jobs.broker).__name__
+        console.print(f"worker started: {kind}, scheduler {'on' if scheduler else 'off'}; Ctrl-C stops")
+        await jobs.run_worker(with_scheduler=scheduler)
+
+    try:
+        _run(work)
+    except ValueError as error:
+        _fail(str(error), 2)
+    except KeyboardInterrupt:
+        console.print("worker stopped")
 
 
 def main() -> None:

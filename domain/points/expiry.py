@@ -5,7 +5,7 @@ read again under the lock, so a lot expires exactly once."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from tortoise.transactions import in_transaction
 
@@ -17,6 +17,7 @@ JOB_ACTOR = "job:expire-points"
 
 async def expire_due_lots(now: datetime, *, brand_id: int | None = None, batch: int = 500) -> int:
     """Expire every lot due at `now` (optionally for one brand); returns the points expired."""
+    now = now.astimezone(UTC)  # SQLite compares datetimes as text: bind UTC, as stored
     due = PointsLot.filter(remaining__gt=0, expires_at__lte=now)
     if brand_id is not None:
         due = due.filter(brand_id=brand_id)

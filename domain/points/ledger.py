@@ -10,7 +10,7 @@ after every commit, whatever runs at the same time."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -124,6 +124,7 @@ async def return_to_lots(account: PointsAccount, spent: PointsLedgerEntry, *, mo
 
 async def expire_account(account: PointsAccount, *, now: datetime, actor: str) -> int:
     """Expire this locked account's lots that are due; safe to repeat (a lot expires once)."""
+    now = now.astimezone(UTC)  # SQLite compares datetimes as text: bind UTC, as stored
     due = await PointsLot.filter(
         member_id=account.member_id, remaining__gt=0, expires_at__lte=now
     ).select_for_update()

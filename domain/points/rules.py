@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields as dataclass_fields
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
@@ -155,11 +155,12 @@ def multiplier_for(rules: PointsRules, tier_level: int | None, tier_default: Dec
 
 
 def points_for(rules: PointsRules, eligible_minor: int, multiplier: Fraction = Fraction(1)) -> int:
-    """N points per M of spend, times the multiplier, rounded down once at the end."""
+    """N points for each whole M of spend ("10 points per 100 yuan": 199.99 earns 10), times
+    the multiplier, rounded down once at the end."""
     if eligible_minor <= 0:
         return 0
-    exact = Fraction(eligible_minor * rules.earn_points, rules.earn_per_minor) * multiplier
-    return int(exact)  # int() of a non-negative Fraction rounds down
+    steps = eligible_minor // rules.earn_per_minor
+    return int(steps * rules.earn_points * multiplier)  # int() of a non-negative Fraction rounds down
 
 
 def expires_at(rules: PointsRules, earned_at: datetime, timezone: str) -> datetime:
@@ -175,11 +176,15 @@ def expires_at(rules: PointsRules, earned_at: datetime, timezone: str) -> dateti
 
 
 def local_day_bounds(moment: datetime, timezone: str) -> tuple[datetime, datetime]:
-    """The start and end of `moment`'s day in the brand's time zone, for daily caps."""
+    """The start and end of `moment`'s day in the brand's time zone, for daily caps.
+
+    Returned in UTC: SQLite stores datetimes as UTC text and compares filter values as text,
+    so a bound written as "00:00+08:00" would miss rows stored as "16:00+00:00" the day before."""
     zone = ZoneInfo(timezone)
     day = moment.astimezone(zone).date()
     start = datetime.combine(day, time(0), tzinfo=zone)
-    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 async def brand_timezone(brand_id: int) -> str:

@@ -1,0 +1,72 @@
+"""Background jobs on taskiq: the same services as the API, run off the request path.
+
+Broker: without LOYALTY_REDIS_URL an `InMemoryBroker` (the embedded default: a task runs in
+the process that kicks it, so `loyalty worker` both schedules and runs); with it a taskiq-redis
+`ListQueueBroker`, whose queue any number of `loyalty worker` processes share.
+
+Schedules are labels on the tasks, read by a `LabelScheduleSource`; cron times are in the
+zone named by `cron_offset`:
+
+- `expire_points`: daily at 00:05 Asia/Shanghai, just after the local midnight at which the
+  lots of a brand in that zone expire. A lot due in another zone waits for the next run at the
+  latest; a spend never uses it meanwhile (spending expires the account's due lots first)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from taskiq import AsyncBroker, InMemoryBroker, TaskiqScheduler
+from taskiq.api import run_receiver_task, run_scheduler_task
+from taskiq.schedule_sources import LabelScheduleSource
+from taskiq_redis import ListQueueBroker, RedisAsyncResultBackend
+
+from domain.points.expiry import expire_due_lots
+from server.settings import get_settings
+
+QUEUE = "loyalty:jobs"
+RESULTS_KEPT_SECONDS = 24 * 3600
+EXPIRE_POINTS_SCHEDULE = [
+    {"cron": "5 0 * * *", "cron_offset": "Asia/Shanghai", "schedule_id": "expire-points-daily"},
+]
+
+
+async def expire_points() -> int:
+    """Expire every brand's lots that are due now; returns the points expired."""
+    return await expire_due_lots(datetime.now(UTC))
+
+
+def make_broker(redis_url: str | None) -> AsyncBroker:
+    """The broker for this deployment, with every task registered on it."""
+    if redis_url:
+        broker: AsyncBroker = ListQueueBroker(redis_url, queue_name=QUEUE).with_result_backend(
+            RedisAsyncResultBackend(redis_url, result_ex_time=RESULTS_KEPT_SECONDS))
+    else:
+        broker = InMemoryBroker()
+    broker.register_task(expire_points, task_name="expire_points", schedule=EXPIRE_POINTS_SCHEDULE)
+    return broker
+
+
+def make_scheduler(broker: AsyncBroker) -> TaskiqScheduler:
+    return TaskiqScheduler(broker, sources=[LabelScheduleSource(broker)])
+
+
+broker = make_broker(get_settings().redis_url)
+scheduler = make_scheduler(broker)
+
+
+async def run_worker(*, with_scheduler: bool = True) -> None:
+    """Take tasks from the Redis queue and/or kick scheduled ones, until cancelled. The caller
+    has opened the database. Run the scheduler in one process only: each kicks its schedules."""
+    runs = []
+    if not isinstance(broker, InMemoryBroker):  # an in-memory broker runs what it is kicked
+        runs.append(run_receiver_task(broker))
+    if with_scheduler:
+        runs.append(run_scheduler_task(scheduler))
+    if not runs:
+        raise ValueError("with the in-process broker (no LOYALTY_REDIS_URL) the worker is the scheduler")
+    await broker.startup()
+    try:
+        await asyncio.gather(*runs)
+    finally:
+        await broker.shutdown()
