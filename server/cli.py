@@ -244,6 +244,39 @@ def expire_points(
     console.print(f"expired {expired} points (due at {moment.isoformat()})")
 
 
+@app.command("evaluate-tiers")
+def evaluate_tiers(
+    brand: str | None = typer.Option(None, help="Only this brand (slug); default: every brand."),
+    at: str | None = typer.Option(None, help="Evaluate as at this instant, ISO 8601 with an offset; default: now."),
+) -> None:
+    """End the evaluation periods that are over: each member's level becomes what the finished
+    period earned (the only time a member falls). Safe to run twice."""
+    from domain.tiers.service import evaluate_tiers as run_evaluation
+
+    moment = _moment(at)
+
+    async def work() -> int:
+        return await run_evaluation(moment, brand_id=await _brand_id(brand))
+
+    console.print(f"evaluated {_run(work)} members whose period ended by {moment.isoformat()}")
+
+
+@app.command("birthday-rewards")
+def birthday_rewards(
+    brand: str | None = typer.Option(None, help="Only this brand (slug); default: every brand."),
+    at: str | None = typer.Option(None, help="As at this instant, ISO 8601 with an offset; default: now."),
+) -> None:
+    """Credit the tier levels' birthday points to today's birthdays; once a year per member."""
+    from domain.tiers.birthdays import grant_birthday_rewards
+
+    moment = _moment(at)
+
+    async def work() -> int:
+        return await grant_birthday_rewards(moment, brand_id=await _brand_id(brand))
+
+    console.print(f"birthday points credited to {_run(work)} members")
+
+
 @app.command("verify-ledgers")
 def verify_ledgers(
     brand: str | None = typer.Option(None, help="Only this brand (slug); default: every brand."),

@@ -9,7 +9,9 @@ zone named by `cron_offset`:
 
 - `expire_points`: daily at 00:05 Asia/Shanghai, just after the local midnight at which the
   lots of a brand in that zone expire. A lot due in another zone waits for the next run at the
-  latest; a spend never uses it meanwhile (spending expires the account's due lots first)."""
+  latest; a spend never uses it meanwhile (spending expires the account's due lots first).
+- `evaluate_tiers`: daily at 00:15 Asia/Shanghai, ending the evaluation periods that are over.
+- `birthday_rewards`: daily at 09:00 Asia/Shanghai (a greeting hour), once a year per member."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from taskiq.schedule_sources import LabelScheduleSource
 from taskiq_redis import ListQueueBroker, RedisAsyncResultBackend
 
 from domain.points.expiry import expire_due_lots
+from domain.tiers.birthdays import grant_birthday_rewards
+from domain.tiers.service import evaluate_tiers as evaluate_due_tiers
 from server.settings import get_settings
 
 QUEUE = "loyalty:jobs"
@@ -36,6 +40,24 @@ async def expire_points() -> int:
     return await expire_due_lots(datetime.now(UTC))
 
 
+EVALUATE_TIERS_SCHEDULE = [
+    {"cron": "15 0 * * *", "cron_offset": "Asia/Shanghai", "schedule_id": "evaluate-tiers-daily"},
+]
+BIRTHDAY_REWARDS_SCHEDULE = [
+    {"cron": "0 9 * * *", "cron_offset": "Asia/Shanghai", "schedule_id": "birthday-rewards-daily"},
+]
+
+
+async def evaluate_tiers() -> int:
+    """End every evaluation period that is over; returns how many members were evaluated."""
+    return await evaluate_due_tiers(datetime.now(UTC))
+
+
+async def birthday_rewards() -> int:
+    """Credit today's birthday points; returns how many members got them."""
+    return await grant_birthday_rewards(datetime.now(UTC))
+
+
 def make_broker(redis_url: str | None) -> AsyncBroker:
     """The broker for this deployment, with every task registered on it."""
     if redis_url:
@@ -44,6 +66,8 @@ def make_broker(redis_url: str | None) -> AsyncBroker:
     else:
         broker = InMemoryBroker()
     broker.register_task(expire_points, task_name="expire_points", schedule=EXPIRE_POINTS_SCHEDULE)
+    broker.register_task(evaluate_tiers, task_name="evaluate_tiers", schedule=EVALUATE_TIERS_SCHEDULE)
+    broker.register_task(birthday_rewards, task_name="birthday_rewards", schedule=BIRTHDAY_REWARDS_SCHEDULE)
     return broker
 
 

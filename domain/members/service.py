@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -145,6 +145,10 @@ class MemberFilter:
     joined_before: datetime | None = None
 
 
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
 def members_query(principal: Principal, member_filter: MemberFilter):
     """The members a caller may list; a store role gets its own store's, whatever it asks."""
     if principal.kind is PrincipalKind.MEMBER:
@@ -159,10 +163,11 @@ def members_query(principal: Principal, member_filter: MemberFilter):
         query = query.filter(home_store_id=f.home_store_id)
     if f.source is not None:
         query = query.filter(source=f.source)
+    # Bound in UTC: SQLite compares datetimes as the UTC text it stores.
     if f.joined_after is not None:
-        query = query.filter(created_at__gte=f.joined_after)
+        query = query.filter(created_at__gte=_utc(f.joined_after))
     if f.joined_before is not None:
-        query = query.filter(created_at__lt=f.joined_before)
+        query = query.filter(created_at__lt=_utc(f.joined_before))
     if f.search:
         term = validation.text(f.search, "search", max_length=50)
         if term.isdigit():

@@ -83,7 +83,7 @@ async def test_expire_points_is_scheduled_daily_at_five_past_midnight_in_shangha
     # given the schedules the scheduler reads from the tasks' labels
     [source] = jobs.scheduler.sources
     await source.startup()
-    [schedule] = await source.get_schedules()
+    [schedule] = [s for s in await source.get_schedules() if s.task_name == "expire_points"]
 
     # then
     assert (schedule.task_name, schedule.cron, schedule.cron_offset) == ("expire_points", "5 0 * * *", "Asia/Shanghai")
