@@ -61,9 +61,8 @@ class PointsAccount(Model):
 
     class Meta:
         table = "points_account"
-        # No database CHECK yet: Tortoise 1.1.9's CreateModel drops Meta.constraints, and its
-        # SQLite AddConstraint rebuilds the table without its UNIQUE. ledger._entry refuses a
-        # negative balance or debt, and verify_ledgers checks every account.
+        # On PostgreSQL a CHECK refuses a negative balance or debt (migration 0003); everywhere
+        # ledger._entry refuses them and verify_ledgers checks every account.
 
 
 class PointsLedgerEntry(Model):
