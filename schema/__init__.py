@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -40,14 +41,20 @@ class LoyaltySchema(strawberry.federation.Schema):
 
 @lru_cache
 def build_schema(max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2000) -> LoyaltySchema:
+    # The depth and alias limits are validation rules made once here: a rule class made per
+    # request would change the validation cache's key, and every request would validate again.
+    limits = [
+        rule
+        for limiter in (QueryDepthLimiter(max_depth=max_depth), MaxAliasesLimiter(max_alias_count=max_aliases))
+        for rule in limiter.validation_rules
+    ]
     return LoyaltySchema(
         query=Query,
         mutation=Mutation,
         types=[Product, Order],
         federation_version="2.11",
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=max_depth),
-            lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+            lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
