@@ -49,5 +49,10 @@ migrations: install
 bench: install
 	$(BIN)/python bench/members_page.py
 
+## recordPurchase throughput beside pgbench, on PostgreSQL (LOYALTY_BENCH_DATABASE_URL: default the local server).
+.PHONY: bench-accrual
+bench-accrual: install
+	$(BIN)/python bench/accrual.py
+
 clean:
 	rm -rf $(VENV) var
