@@ -14,7 +14,7 @@ from resolvers import points as points_resolvers
 from schema.common import PageInfo, UserError
 from schema.franchise import Store
 from schema.points import PointsLedgerConnection
-from schema.tiers import TierProgress, progress_type
+from schema.tiers import TierLevel, TierProgress, current_level, progress_type
 
 Gender = strawberry.enum(GenderEnum, name="Gender")
 MemberSource = strawberry.enum(MemberSourceEnum, name="MemberSource")
@@ -37,6 +37,10 @@ class Member:
     @strawberry.field(description="归属门店: the store whose member this is.")
     async def home_store(self, info: Info) -> Store:
         return await resolvers.home_store(info, self)
+
+    @strawberry.field(description="The member's tier level (null before the first qualifying purchase).")
+    async def tier(self, info: Info) -> TierLevel | None:
+        return await current_level(info, self)
 
     @strawberry.field(description="The member's tier level and what the next one still needs.")
     async def tier_progress(self, info: Info) -> TierProgress:

@@ -99,6 +99,15 @@ async def progress_type(info: Info, member) -> TierProgress:
     )
 
 
+async def current_level(info: Info, member) -> TierLevel | None:
+    progress = await resolvers.member_progress(info, member)
+    program = await resolvers.tier_program_of(member.brand_id)
+    if program is None or progress.level == 0:
+        return None
+    by_level = {lv.level: lv for lv in levels_of(program)}
+    return level_type(program.mode, by_level[progress.level])
+
+
 @strawberry.type
 class TiersQuery:
     @strawberry.field(description="The brand's tier programme (null until HQ sets one).")

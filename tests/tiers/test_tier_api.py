@@ -12,7 +12,7 @@ LEVELS = [
     {"level": 2, "name": "Gold", "threshold": "1000", "pointsMultiplier": "1.5", "welcomePoints": 100},
     {"level": 3, "name": "Black", "threshold": "5000", "pointsMultiplier": "2", "discountPercent": 12},
 ]
-PROGRESS = """query($id: ID!) { member(id: $id) {
+PROGRESS = """query($id: ID!) { member(id: $id) { tier { level name discountPercent }
   tierProgress { level qualifying stillNeeded nextLevel { level name threshold } } } }"""
 
 
@@ -54,6 +54,7 @@ async def test_member_sees_how_far_the_next_level_is(gql, world):
 
     body = await gql(PROGRESS, {"id": world.member_a.id}, token=world.tokens["member"])
 
+    assert body["data"]["member"]["tier"] == {"level": 1, "name": "Silver", "discountPercent": 0}
     assert body["data"]["member"]["tierProgress"] == {
         "level": 1, "qualifying": "800.00", "stillNeeded": "200.00",
         "nextLevel": {"level": 2, "name": "Gold", "threshold": "1000.00"},
