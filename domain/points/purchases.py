@@ -63,11 +63,14 @@ async def _member(principal: Principal, member_id: int) -> Member:
     return member
 
 
-async def _multiplier(rules: PointsRules, member: Member, at: datetime) -> Fraction:
+async def _tier_program(member: Member) -> TierProgram | None:
+    return await TierProgram.filter(brand_id=member.brand_id).first()
+
+
+async def _multiplier(rules: PointsRules, program: TierProgram | None, member: Member, at: datetime) -> Fraction:
     """The member's tier multiplier at `at` (its level before this purchase counts)."""
-    standing = await tiers.progress(member.id, member.brand_id, at)
-    program = await TierProgram.filter(brand_id=member.brand_id).first()
-    return points_rules.multiplier_for(rules, standing.level, tiers.multiplier_of(program, standing.level))
+    level = await tiers.current_level(program, member.id, at)
+    return points_rules.multiplier_for(rules, level, tiers.multiplier_of(program, level))
 
 
 async def _earnable(rules: PointsRules, member: Member, *, eligible_minor: int, occurred_at: datetime,
@@ -108,7 +111,7 @@ async def estimate_points(principal: Principal, *, member_id: int, store_id: int
     at = occurred_at or _now()
     points = await _earnable(rules, member, eligible_minor=eligible, occurred_at=at,
                              timezone_name=await points_rules.brand_timezone(principal.brand_id),
-                             multiplier=await _multiplier(rules, member, at))
+                             multiplier=await _multiplier(rules, await _tier_program(member), member, at))
     account = await PointsAccount.filter(member_id=member.id).first()
     usable = payments.most_points_for(rules, account.balance if account else 0, amount_minor)
     return Estimate(points, usable, payments.amount_off_minor(rules, usable))
@@ -128,6 +131,7 @@ async def record_purchase(principal: Principal, *, member_id: int, store_id: int
     occurred_at = occurred_at or _now()
     rules = await points_rules.current_rules(principal.brand_id)
     zone = await points_rules.brand_timezone(principal.brand_id)
+    program = await _tier_program(member)
     try:
         async with in_transaction():
             account = await ledger.lock_account(principal.brand_id, member.id)
@@ -136,7 +140,8 @@ async def record_purchase(principal: Principal, *, member_id: int, store_id: int
                 return _replay(existing, member.id, amount_minor, account.balance)
             eligible = amount_minor - (0 if rules.wallet_paid_earns else wallet_minor)
             points = await _earnable(rules, member, eligible_minor=eligible, occurred_at=occurred_at,
-                                     timezone_name=zone, multiplier=await _multiplier(rules, member, occurred_at))
+                                     timezone_name=zone,
+                                     multiplier=await _multiplier(rules, program, member, occurred_at))
             purchase = await Purchase.create(
                 brand_id=principal.brand_id, member_id=member.id, store_id=store.id, channel=channel.value,
                 order_id=order_id, amount_minor=amount_minor, wallet_paid_minor=wallet_minor,
@@ -153,7 +158,8 @@ async def record_purchase(principal: Principal, *, member_id: int, store_id: int
                     ),
                 )
             # The purchase that reaches a level lifts the member at once, in this transaction.
-            upgrade = await tiers.qualify(principal.brand_id, member.id, spend_minor=amount_minor, at=occurred_at)
+            upgrade = await tiers.qualify(principal.brand_id, member.id, spend_minor=amount_minor, at=occurred_at,
+                                          program=program)
             if upgrade is not None and upgrade.welcome_points:
                 await ledger.credit(
                     account, upgrade.welcome_points, kind=LedgerKind.EARN,

@@ -135,10 +135,22 @@ class Upgrade:
     welcome_points: int
 
 
-async def qualify(brand_id: int, member_id: int, *, spend_minor: int, at: datetime) -> Upgrade | None:
-    """Count a purchase toward the member's tier; an upgrade happens at once (never a downgrade).
-    Returns the upgrade with the welcome points of every level passed, or None."""
-    program = await TierProgram.filter(brand_id=brand_id).first()
+async def current_level(program: TierProgram | None, member_id: int, now: datetime) -> int:
+    """The member's level at `now` (its period rolled forward, not saved); 0 without a tier."""
+    if program is None:
+        return 0
+    row = await MemberTier.filter(member_id=member_id).first()
+    if row is None:
+        return 0
+    roll_periods(row, program, now)
+    return row.level
+
+
+async def qualify(brand_id: int, member_id: int, *, spend_minor: int, at: datetime,
+                  program: TierProgram | None) -> Upgrade | None:
+    """Count a purchase toward the member's tier under the brand's `program`; an upgrade
+    happens at once (never a downgrade). Returns the upgrade with the welcome points of every
+    level passed, or None."""
     if program is None or program.mode is TierMode.STORED_VALUE:
         return None
     row = await standing(brand_id, member_id, program, at)

@@ -10,6 +10,14 @@ from franchise.errors import DomainError
 from policies import NotAuthorized, Role
 from tests.factories import hq, make_brand, make_member, make_staff, make_store
 
+
+async def qualify(brand_id, member_id, **kwargs):
+    """Count a purchase under the brand's programme, as recordPurchase does."""
+    from domain.tiers.models import TierProgram
+
+    return await tiers.qualify(brand_id, member_id, program=await TierProgram.get(brand_id=brand_id), **kwargs)
+
+
 T0 = datetime(2026, 1, 10, 4, 0, tzinfo=timezone.utc)
 
 
@@ -32,8 +40,8 @@ async def brand_with_program(months=12):
 async def test_a_purchase_that_reaches_a_threshold_upgrades_at_once_with_welcome_points():
     brand, _, _, member = await brand_with_program()
 
-    first = await tiers.qualify(brand.id, member.id, spend_minor=50_000, at=T0)
-    second = await tiers.qualify(brand.id, member.id, spend_minor=60_000, at=T0)
+    first = await qualify(brand.id, member.id, spend_minor=50_000, at=T0)
+    second = await qualify(brand.id, member.id, spend_minor=60_000, at=T0)
 
     assert (first.old_level, first.new_level, first.welcome_points) == (0, 1, 10)
     assert (second.old_level, second.new_level, second.welcome_points) == (1, 2, 100)
@@ -43,8 +51,8 @@ async def test_a_purchase_that_reaches_a_threshold_upgrades_at_once_with_welcome
 
 async def test_a_member_falls_only_when_the_evaluation_period_ends():
     brand, _, _, member = await brand_with_program(months=12)
-    await tiers.qualify(brand.id, member.id, spend_minor=600_000, at=T0)  # Black in the first year
-    await tiers.qualify(brand.id, member.id, spend_minor=120_000, at=datetime(2027, 2, 1, tzinfo=timezone.utc))
+    await qualify(brand.id, member.id, spend_minor=600_000, at=T0)  # Black in the first year
+    await qualify(brand.id, member.id, spend_minor=120_000, at=datetime(2027, 2, 1, tzinfo=timezone.utc))
     # the second year's spend (120,000) only reaches Gold, but the level holds until the year ends
     assert (await MemberTier.get(member_id=member.id)).level == 3
 
@@ -57,9 +65,9 @@ async def test_a_member_falls_only_when_the_evaluation_period_ends():
 
 async def test_the_period_rolls_on_the_next_purchase_even_before_the_job_runs():
     brand, _, _, member = await brand_with_program(months=1)
-    await tiers.qualify(brand.id, member.id, spend_minor=150_000, at=T0)
+    await qualify(brand.id, member.id, spend_minor=150_000, at=T0)
 
-    late = await tiers.qualify(brand.id, member.id, spend_minor=1, at=datetime(2026, 3, 20, tzinfo=timezone.utc))
+    late = await qualify(brand.id, member.id, spend_minor=1, at=datetime(2026, 3, 20, tzinfo=timezone.utc))
 
     row = await MemberTier.get(member_id=member.id)
     # the first month earned Gold, kept through the second; the second earned nothing, so from
