@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
 from domain.tiers import service as tiers
 from domain.tiers.models import TierMode, TierProgram
+from franchise.errors import invalid
 from franchise.validation import money_to_minor
 from resolvers.errors import attempt
 
@@ -20,7 +22,7 @@ def _threshold(mode: TierMode, value: Decimal, index: int) -> int:
     field = f"levels.{index}.threshold"
     if mode is TierMode.GROWTH:
         if value != value.to_integral_value():
-            raise tiers._bad("A growth threshold is a whole number.", field)
+            raise invalid("A growth threshold is a whole number.", field)
         return int(value)
     return money_to_minor(value, field)
 
@@ -45,9 +47,9 @@ async def update_tier_program(info, input: Any) -> dict:
 
 
 async def member_progress(info, member) -> tiers.Progress:
-    # The member was already checked readable by whoever returned it.
-    return await tiers.progress(member.id, member.brand_id, datetime.now(timezone.utc))
-
-
-async def tier_program_of(brand_id: int) -> TierProgram | None:
-    return await TierProgram.filter(brand_id=brand_id).first()
+    """Read once per member and request, whether `tier`, `tierProgress` or both are asked.
+    The member was already checked readable by whoever returned it."""
+    return await info.context.memo(
+        f"tier_progress:{member.id}",
+        lambda: asyncio.ensure_future(tiers.progress(member.id, member.brand_id, datetime.now(timezone.utc))),
+    )

@@ -84,7 +84,7 @@ class TierProgramPayload:
 
 async def progress_type(info: Info, member) -> TierProgress:
     progress = await resolvers.member_progress(info, member)
-    program = await resolvers.tier_program_of(member.brand_id)
+    program = progress.program
     growth = program is not None and program.mode is TierModeEnum.GROWTH
 
     def amount(value):
@@ -101,7 +101,7 @@ async def progress_type(info: Info, member) -> TierProgress:
 
 async def current_level(info: Info, member) -> TierLevel | None:
     progress = await resolvers.member_progress(info, member)
-    program = await resolvers.tier_program_of(member.brand_id)
+    program = progress.program
     if program is None or progress.level == 0:
         return None
     by_level = {lv.level: lv for lv in levels_of(program)}

@@ -13,7 +13,7 @@ from tortoise.transactions import in_transaction
 from domain.points import ledger
 from domain.tiers.models import MemberTier, TierMode, TierProgram
 from franchise import audit, validation
-from franchise.errors import DomainError, FranchiseErrorCode
+from franchise.errors import invalid
 from policies import Principal, authorize
 
 MONEY_MODES = (TierMode.SPEND, TierMode.STORED_VALUE)
@@ -37,28 +37,25 @@ class Progress:
     next_level: Level | None
     still_needed: int | None
     period_end: datetime | None
-
-
-def _bad(message: str, field: str) -> DomainError:
-    return DomainError(FranchiseErrorCode.INVALID_INPUT, message, field)
+    program: TierProgram | None = None
 
 
 def check_levels(levels: list[Level]) -> list[Level]:
     if not 3 <= len(levels) <= 10:
-        raise _bad("A programme has 3 to 10 levels.", "levels")
+        raise invalid("A programme has 3 to 10 levels.", "levels")
     levels = sorted(levels, key=lambda lv: lv.level)
     if [lv.level for lv in levels] != list(range(1, len(levels) + 1)):
-        raise _bad("Levels are numbered 1, 2, 3, … without gaps.", "levels")
+        raise invalid("Levels are numbered 1, 2, 3, … without gaps.", "levels")
     previous = -1
     for lv in levels:
         lv.name = validation.text(lv.name, "levels.name", max_length=40)
         if lv.threshold < 0 or lv.threshold <= previous:
-            raise _bad("Each level's threshold is above the one below it.", "levels.threshold")
+            raise invalid("Each level's threshold is above the one below it.", "levels.threshold")
         previous = lv.threshold
         validation.bounded_int(lv.discount_percent, "levels.discountPercent", low=0, high=90)
         multiplier = Decimal(str(lv.points_multiplier))
         if not Decimal(0) <= multiplier <= Decimal(10) or multiplier != multiplier.quantize(Decimal("0.01")):
-            raise _bad("A multiplier is 0 to 10 with at most two decimals.", "levels.pointsMultiplier")
+            raise invalid("A multiplier is 0 to 10 with at most two decimals.", "levels.pointsMultiplier")
         lv.points_multiplier = str(multiplier)
         validation.bounded_int(lv.birthday_points, "levels.birthdayPoints", low=0, high=1_000_000)
         validation.bounded_int(lv.welcome_points, "levels.welcomePoints", low=0, high=1_000_000)
@@ -186,7 +183,7 @@ async def progress(member_id: int, brand_id: int, now: datetime) -> Progress:
     higher = [lv for lv in levels_of(program) if lv.level > level]
     next_level = higher[0] if higher else None
     needed = max(next_level.threshold - qualifying, 0) if next_level else None
-    return Progress(level, qualifying, next_level, needed, period_end)
+    return Progress(level, qualifying, next_level, needed, period_end, program)
 
 
 async def evaluate_tiers(now: datetime, *, brand_id: int | None = None) -> int:

@@ -59,3 +59,16 @@ async def test_member_sees_how_far_the_next_level_is(gql, world):
         "level": 1, "qualifying": "800.00", "stillNeeded": "200.00",
         "nextLevel": {"level": 2, "name": "Gold", "threshold": "1000.00"},
     }
+
+
+async def test_tier_and_progress_together_read_the_standing_once(gql, world, count_queries):
+    await gql(UPDATE, {"levels": LEVELS}, token=world.tokens["hq_admin"])
+    both = "query($id: ID!) { member(id: $id) { tier { level } tierProgress { level } } }"
+    one = "query($id: ID!) { member(id: $id) { tierProgress { level } } }"
+
+    with count_queries() as alone:
+        await gql(one, {"id": world.member_a.id}, token=world.tokens["manager_a"])
+    with count_queries() as together:
+        await gql(both, {"id": world.member_a.id}, token=world.tokens["manager_a"])
+
+    assert together.count == alone.count
