@@ -81,7 +81,8 @@ async def transfer_member(info, input: Any) -> dict:
 
 def _import_row(row: Any) -> ImportRow:
     try:
-        return ImportRow(enrolment=_enrolment(row), home_store_code=row.home_store_code)
+        return ImportRow(enrolment=_enrolment(row), home_store_code=row.home_store_code,
+                         opening_points=row.opening_points)
     except DomainError as error:  # this row's fault only: the other rows still import
         return ImportRow(enrolment=service.Enrolment(phone=row.phone), error=error)
 

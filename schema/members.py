@@ -143,6 +143,8 @@ class ImportMemberRow:
     home_store_id: strawberry.ID | None = None
     birthday: datetime.date | None = None
     gender: Gender | None = None  # type: ignore[valid-type]
+    opening_points: int = strawberry.field(
+        default=0, description="A balance carried over from a previous system (hq_admin only).")
 
 
 @strawberry.input

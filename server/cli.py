@@ -131,7 +131,7 @@ def serve(
 @app.command("import-members")
 def import_members(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
-                                help="CSV with columns phone,name,home_store_code[,birthday,gender]."),
+                                help="CSV with columns phone,name,home_store_code[,birthday,gender,opening_points]."),
     brand: str = typer.Option(..., help="The brand slug."),
 ) -> None:
     """Import existing customers; prints one line per rejected row."""
@@ -159,7 +159,11 @@ def import_members(
             raise invalid("A birthday is written YYYY-MM-DD.", "birthday") from None
         if gender and gender not in Gender.__members__:
             raise invalid(f"A gender is one of {', '.join(Gender.__members__)}.", "gender")
+        opening = (record.get("opening_points") or "").strip()
+        if opening and not opening.isdigit():
+            raise invalid("Opening points are a whole number.", "openingPoints")
         return ImportRow(
+            opening_points=int(opening or 0),
             home_store_code=(record.get("home_store_code") or "").strip() or None,
             enrolment=Enrolment(
                 phone=(record.get("phone") or "").strip(), name=record.get("name") or None,

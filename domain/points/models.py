@@ -21,6 +21,7 @@ class LedgerKind(str, enum.Enum):
     ADJUST = "ADJUST"
     REVERSE = "REVERSE"
     RETURN = "RETURN"  # points paid at checkout, back to their lots when the order is refunded
+    OPENING = "OPENING"  # a balance carried over from the brand's previous system at import
 
 
 class PointsRules(Model):

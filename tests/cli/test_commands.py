@@ -121,3 +121,25 @@ def test_import_members_imports_good_rows_and_reports_bad_ones_by_line(demo, tmp
     ]
     assert cli.scalar("SELECT COUNT(*) FROM member") == before + 2
     assert unknown_brand.returncode == 2 and "no-such-brand" in unknown_brand.stderr
+
+
+def test_import_members_carries_opening_points_and_rejects_unreadable_ones(demo, tmp_path):
+    cli = demo.cli
+    csv_file = tmp_path / "members.csv"
+    csv_file.write_text(
+        "phone,name,home_store_code,opening_points\n"
+        "13712345711,Gus,SH01,300\n"  # 2
+        "13712345712,Hal,SH01,lots\n"  # 3
+        "13712345713,Ivy,SH01,\n",  # 4
+        encoding="utf-8",
+    )
+
+    result = cli.run_all([["import-members", str(csv_file), "--brand", "demo"]])[0]
+
+    assert result.returncode == 1, result.stderr
+    assert [line.split(" ", 3)[:3] for line in result.stderr.splitlines() if line.startswith("line ")] == [
+        ["line", "3:", "INVALID_INPUT"]]
+    balances = cli.query(
+        "SELECT m.phone, a.balance FROM member m LEFT JOIN points_account a ON a.member_id = m.id "
+        "WHERE m.phone LIKE '+86137123457%' ORDER BY m.phone")
+    assert balances == [("+8613712345711", 300), ("+8613712345713", None)]
