@@ -1,7 +1,12 @@
-"""The audit trail: every configuration change, with who, when and what changed."""
+"""The audit trail: every configuration change, with who, when and what changed.
+
+Append-only: this module only inserts and reads, and on PostgreSQL a trigger refuses any UPDATE
+or DELETE of `audit_entry` (migration 0008)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from franchise.models import AuditEntry
@@ -19,6 +24,10 @@ def actor_of(principal: Principal) -> str:
         case PrincipalKind.PLATFORM:
             return "platform"
     return "anonymous"
+
+
+def role_of(principal: Principal) -> str:
+    return principal.role.value if principal.role is not None else principal.kind.value
 
 
 def _api_name(field: str) -> str:
@@ -44,6 +53,7 @@ async def record(
     return await AuditEntry.create(
         brand_id=brand_id,
         actor=actor_of(principal),
+        actor_role=role_of(principal),
         action=action,
         object_type=object_type,
         object_id=str(object_id),
@@ -52,12 +62,34 @@ async def record(
     )
 
 
-def audit_entries_query(principal: Principal, *, action: str | None = None, store_id: int | None = None):
-    """The brand's trail, for hq_admin."""
+@dataclass
+class AuditFilter:
+    actor: str | None = None
+    action: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    store_id: int | None = None
+    since: datetime | None = None  # inclusive
+    until: datetime | None = None  # exclusive
+
+
+def audit_entries_query(principal: Principal, audit_filter: AuditFilter | None = None):
+    """The brand's trail, for hq_admin, narrowed by who, what, where and when."""
     authorize(principal, "audit", "read")
+    f = audit_filter or AuditFilter()
     query = AuditEntry.filter(brand_id=principal.brand_id)
-    if action:
-        query = query.filter(action=action)
-    if store_id is not None:
-        query = query.filter(store_id=store_id)
+    for name in ("actor", "action", "object_type", "object_id", "store_id"):
+        value = getattr(f, name)
+        if value is not None and value != "":
+            query = query.filter(**{name: value})
+    # SQLite compares datetimes as stored UTC text: bind UTC.
+    if f.since is not None:
+        query = query.filter(created_at__gte=_utc(f.since))
+    if f.until is not None:
+        query = query.filter(created_at__lt=_utc(f.until))
     return query
+
+
+def _utc(moment: datetime) -> datetime:
+    # An instant without an offset is read as UTC, never as the server's local time.
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)

@@ -114,6 +114,8 @@ class AuditEntry(Model):
     id = fields.BigIntField(primary_key=True)
     brand = fields.ForeignKeyField("loyalty.Brand", related_name="audit_entries", on_delete=fields.RESTRICT)
     actor = fields.CharField(max_length=64)
+    # The actor's role when it acted (hq_admin, store_manager, member, api_client, platform…).
+    actor_role = fields.CharField(max_length=32, null=True)
     action = fields.CharField(max_length=64)
     object_type = fields.CharField(max_length=32)
     object_id = fields.CharField(max_length=64)
@@ -123,4 +125,4 @@ class AuditEntry(Model):
 
     class Meta:
         table = "audit_entry"
-        indexes = (("brand_id", "created_at"),)
+        indexes = (("brand_id", "created_at"), ("brand_id", "object_type", "created_at"))

@@ -33,8 +33,16 @@ async def revoke_role_permission(info, input: Any) -> dict:
     return await attempt(work())
 
 
-async def audit_log(info, *, first: int, after: str | None, action: str | None, store_id: Any):
-    query = audit.audit_entries_query(
-        info.context.principal, action=action, store_id=parse_optional_id(store_id, "storeId")
-    )
+async def audit_log(info, *, first: int, after: str | None, audit_filter: Any, action: str | None,
+                    store_id: Any):
+    f = audit_filter
+    query = audit.audit_entries_query(info.context.principal, audit.AuditFilter(
+        actor=f.actor if f else None,
+        action=(f.action if f else None) or action,
+        object_type=f.object_type if f else None,
+        object_id=f.object_id if f else None,
+        store_id=parse_optional_id((f.store_id if f else None) or store_id, "storeId"),
+        since=f.since if f else None,
+        until=f.until if f else None,
+    ))
     return await paginate(query, first=first, after=after)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -48,6 +49,9 @@ class RevokeRolePermissionPayload:
 class AuditEntry:
     id: strawberry.ID
     actor: str = strawberry.field(description='"staff:12", "api_client:3", "platform".')
+    actor_role: str | None = strawberry.field(
+        description="The actor's role when it acted: hq_admin, hq_operator, store_manager, store_clerk, "
+        "member, api_client or platform (null on entries older than the field).")
     action: str
     object_type: str
     object_id: str
@@ -69,18 +73,31 @@ class AuditEntryConnection:
     total_count: int
 
 
+@strawberry.input(description="Narrows the audit trail; every field is optional and they combine.")
+class AuditLogFilter:
+    actor: str | None = strawberry.field(default=None, description='Exactly, e.g. "staff:12".')
+    action: str | None = strawberry.field(default=None, description='e.g. "points.adjust".')
+    object_type: str | None = strawberry.field(default=None, description='e.g. "Store", "Member".')
+    object_id: str | None = None
+    store_id: strawberry.ID | None = None
+    since: datetime.datetime | None = strawberry.field(default=None, description="Inclusive; UTC without an offset.")
+    until: datetime.datetime | None = strawberry.field(default=None, description="Exclusive; UTC without an offset.")
+
+
 @strawberry.type
 class RolesQuery:
     @strawberry.field(description="The permissions of every role in the caller's brand (HQ).")
     async def role_permissions(self, info: Info) -> list[RolePermission]:
         return [permission_from_rule(r) for r in await resolvers.role_permissions(info)]
 
-    @strawberry.field(description="Configuration changes, newest first (hq_admin).")
+    @strawberry.field(description="Configuration changes and manual adjustments, newest first (hq_admin).")
     async def audit_log(
-        self, info: Info, first: int = 20, after: str | None = None, action: str | None = None,
-        store_id: strawberry.ID | None = None,
+        self, info: Info, filter: AuditLogFilter | None = None, first: int = 20, after: str | None = None,
+        action: Annotated[str | None, strawberry.argument(deprecation_reason="Use filter.action.")] = None,
+        store_id: Annotated[strawberry.ID | None, strawberry.argument(deprecation_reason="Use filter.storeId.")] = None,
     ) -> AuditEntryConnection:
-        return await resolvers.audit_log(info, first=first, after=after, action=action, store_id=store_id)
+        return await resolvers.audit_log(info, first=first, after=after, audit_filter=filter, action=action,
+                                         store_id=store_id)
 
 
 @strawberry.type
