@@ -12,7 +12,7 @@ from domain.giftcards.models import GiftCard, GiftCardTemplate
 from domain.runtime import Runtime
 from franchise import audit, ratelimit
 from franchise.errors import DomainError, FranchiseErrorCode
-from policies import Principal, authorize
+from policies import Principal, PrincipalKind, authorize
 
 WRONG_LOOKUPS = 10
 WINDOW_SECONDS = 600
@@ -56,15 +56,24 @@ async def card_by_id_for_use(principal: Principal, card_id: int) -> GiftCard:
 
 
 async def card_of(runtime: Runtime, principal: Principal, *, code: str | None, card_id: int | None) -> GiftCard:
+    """The card a payment or pickup names. A claimed card is the member's: it is used by its id
+    (from the member's cards), no longer by its code, which whoever bought or sent it has seen."""
     if (code is None) == (card_id is None):
         raise DomainError(FranchiseErrorCode.INVALID_INPUT, "Give the card's code or its id.", "code")
-    if code is not None:
-        return await card_by_code(runtime, principal, code)
-    return await card_by_id_for_use(principal, card_id)
+    if code is None:
+        return await card_by_id_for_use(principal, card_id)
+    card = await card_by_code(runtime, principal, code)
+    if card.member_id is not None:
+        raise DomainError(GiftCardErrorCode.ALREADY_CLAIMED,
+                          "This card was claimed: use it from the member's gift cards (cardId).", "code")
+    return card
 
 
 async def look_up_gift_card(runtime: Runtime, principal: Principal, code: str) -> tuple[GiftCard, GiftCardTemplate]:
     """`giftCard(code)`: what a clerk or a member sees before using or claiming a card."""
     authorize(principal, "giftcard", "lookup")
     card = await card_by_code(runtime, principal, code)
+    if principal.kind is PrincipalKind.MEMBER and card.member_id not in (None, principal.member_id):
+        # Another member's card: whoever once held the code learns no more than that.
+        raise DomainError(GiftCardErrorCode.ALREADY_CLAIMED, "This gift card has been claimed.", "code")
     return card, await GiftCardTemplate.get(id=card.template_id)

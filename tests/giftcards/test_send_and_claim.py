@@ -21,6 +21,24 @@ async def test_a_claimed_card_cannot_be_claimed_by_another_member_and_a_second_c
     assert (await GiftCard.get(id=card.id)).member_id == world.member_a.id
 
 
+async def test_once_claimed_the_code_neither_pays_nor_shows_the_card_to_another_member(
+        gql, world, runtime, member_b_token):
+    # given a card member A claimed, whose code someone else (its buyer, a sender) has seen
+    _, card, code = await one_card(world, runtime)
+    await call(gql, CLAIM, world.tokens["member"], {"code": code})
+
+    # when the code is used at a counter or looked up by another member
+    paid = await call(gql, PAY, world.tokens["clerk_a"], pay_input(world, "o-1", "1.00", code=code))
+    looked = await gql(LOOKUP, {"code": code}, token=member_b_token, expect_errors=True)
+    own = await gql(LOOKUP, {"code": code}, token=world.tokens["member"])
+
+    # then it is refused without showing the balance; the holder still sees its card
+    assert payload_errors(paid) == [("ALREADY_CLAIMED", "code")]
+    assert error_codes(looked) == ["ALREADY_CLAIMED"] and looked["data"] is None
+    assert own["data"]["giftCard"]["balance"] == "100.00"
+    assert (await GiftCard.get(id=card.id)).balance_minor == 100_00
+
+
 async def test_a_member_buys_a_card_for_a_friend_once_per_payment_and_the_friend_claims_it(
         gql, world, runtime, member_b_token):
     template = await make_template(world, sale_price="95.00")
@@ -66,7 +84,7 @@ async def test_passing_a_claimed_unused_card_on_gives_a_fresh_code_and_the_old_o
 async def test_a_used_card_or_someone_elses_card_cannot_be_sent(gql, world, runtime, member_b_token):
     _, card, code = await one_card(world, runtime)
     await call(gql, CLAIM, world.tokens["member"], {"code": code})
-    await call(gql, PAY, world.tokens["clerk_a"], pay_input(world, "o-1", "1.00", code=code))
+    await call(gql, PAY, world.tokens["clerk_a"], pay_input(world, "o-1", "1.00", card_id=card.id))
 
     used = await call(gql, SEND, world.tokens["member"], {"cardId": str(card.id)})
     not_mine = await call(gql, SEND, member_b_token, {"cardId": str(card.id)})

@@ -53,9 +53,9 @@ async def test_a_member_claims_pays_twice_is_refunded_and_uses_the_card_up(gql, 
     assert claimed["card"]["validUntil"] is not None
     card_id = claimed["card"]["id"]
 
-    # a clerk takes 60.00 by code, and the POS replays the same order
-    first = await call(gql, PAY, world.tokens["clerk_a"], pay_input(world, "o-1", "60.00", code=code))
-    again = await call(gql, PAY, world.tokens["clerk_a"], pay_input(world, "o-1", "60.00", code=code))
+    # a clerk takes 60.00 from the member's card, and the POS replays the same order
+    first = await call(gql, PAY, world.tokens["clerk_a"], pay_input(world, "o-1", "60.00", card_id=card_id))
+    again = await call(gql, PAY, world.tokens["clerk_a"], pay_input(world, "o-1", "60.00", card_id=card_id))
     assert (first["balance"], first["replayed"], again["balance"], again["replayed"]) == (
         "40.00", False, "40.00", True)
 
