@@ -7,7 +7,9 @@ import asyncio
 from domain.giftcards.models import GiftCard, GiftCardKind, GiftCardLedgerEntry
 from domain.giftcards.verify import verify_gift_cards
 from tests.conftest import requires_postgres
-from tests.giftcards.support import CLAIM, PAY, REDEEM, error_codes, one_card, pay_input, payload_errors
+from tests.giftcards.support import (
+    CLAIM, PAY, REDEEM, SEND, error_codes, make_template, one_card, pay_input, payload_errors,
+)
 
 pytestmark = requires_postgres
 
@@ -74,3 +76,17 @@ async def test_two_members_claiming_one_code_at_once_one_wins(gql, world, runtim
     got = await GiftCard.get(id=card.id)
     assert got.member_id in (world.member_a.id, world.member_b.id)
     assert await GiftCardLedgerEntry.filter(card_id=card.id, kind="CLAIM").count() == 1
+
+
+async def test_ten_concurrent_purchases_with_one_payment_reference_buy_one_card(gql, world):
+    template = await make_template(world, sale_price="95.00")
+    buy = {"templateId": str(template.id), "paymentReference": "wx-1"}
+
+    payloads = await fire(gql, [(world.tokens["member"], SEND, buy)] * 10)
+
+    assert all(p["errors"] == [] for p in payloads)
+    assert sorted(p["replayed"] for p in payloads) == [False] + [True] * 9
+    assert len({p["card"]["id"] for p in payloads}) == 1
+    assert [p["code"] is not None for p in payloads].count(True) == 1
+    assert await GiftCard.filter(template_id=template.id).count() == 1
+    assert await verify_gift_cards() == []
