@@ -17,3 +17,9 @@ async def hit(redis: Redis, key: str, *, limit: int, window_seconds: int) -> Non
         raise DomainError(
             FranchiseErrorCode.RATE_LIMITED, "Too many attempts; try again later.", None
         )
+
+
+async def exceeded(redis: Redis, key: str, *, limit: int) -> bool:
+    """Whether `key` is already past `limit` in its window (counts nothing)."""
+    count = await redis.get(f"rl:{key}")
+    return count is not None and int(count) >= limit

@@ -9,10 +9,12 @@ from strawberry.types import Info
 
 from domain.members.models import Gender as GenderEnum
 from domain.members.models import MemberSource as MemberSourceEnum
+from resolvers import giftcards as giftcard_resolvers
 from resolvers import members as resolvers
 from resolvers import points as points_resolvers
 from schema.common import PageInfo, UserError
 from schema.franchise import Store
+from schema.giftcards import GiftCardConnection
 from schema.points import PointsLedgerConnection
 from schema.tiers import TierLevel, TierProgress, current_level, progress_type
 
@@ -65,6 +67,11 @@ class Member:
     @strawberry.field(description="Points of the balance that expire within so many days (0-3660).")
     async def expiring_points(self, info: Info, within_days: int = 30) -> int:
         return await points_resolvers.expiring_points(info, self, within_days)
+
+    @strawberry.field(description="The member's claimed gift cards, newest first (the member, and staff who may "
+                      "read gift cards).")
+    async def gift_cards(self, info: Info, first: int = 20, after: str | None = None) -> GiftCardConnection:
+        return await giftcard_resolvers.member_gift_cards(info, self, first, after)  # type: ignore[return-value]
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Member | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timezone
@@ -286,28 +287,98 @@ def verify_ledgers(
     brand: str | None = typer.Option(None, help="Only this brand (slug); default: every brand."),
 ) -> None:
     """Check every points account: balance = sum of its ledger = its open lots >= 0, and its debt
-    = the ledger's debt movements >= 0. Exits 1 when any account is inconsistent."""
+    = the ledger's debt movements >= 0; and every gift card: balance and uses left = sums of its
+    ledger >= 0. Exits 1 when any account or card is inconsistent."""
     from rich.table import Table
 
+    from domain.giftcards.models import GiftCard
+    from domain.giftcards.verify import verify_gift_cards
     from domain.points.models import PointsAccount
     from domain.points.verify import verify_ledgers as check
 
     async def work():
         brand_id = await _brand_id(brand)
         accounts = PointsAccount.all() if brand_id is None else PointsAccount.filter(brand_id=brand_id)
-        return await accounts.count(), await check(brand_id)
+        cards = GiftCard.all() if brand_id is None else GiftCard.filter(brand_id=brand_id)
+        return (await accounts.count(), await check(brand_id), await cards.count(),
+                await verify_gift_cards(brand_id))
 
-    checked, problems = _run(work)
-    if not problems:
+    checked, problems, cards_checked, card_problems = _run(work)
+    if not problems and not card_problems:
         console.print(f"all {checked} accounts consistent")
+        console.print(f"all {cards_checked} gift cards consistent")
         return
-    table = Table("member", "balance", "ledger sum", "open lots", "debt", "ledger debt",
-                  title=f"{len(problems)} of {checked} accounts inconsistent")
-    for problem in problems:
-        table.add_row(*(str(value) for value in (problem.member_id, problem.balance, problem.ledger_sum,
-                                                   problem.lots_sum, problem.debt, problem.ledger_debt)))
-    console.print(table)
+    if problems:
+        table = Table("member", "balance", "ledger sum", "open lots", "debt", "ledger debt",
+                      title=f"{len(problems)} of {checked} accounts inconsistent")
+        for problem in problems:
+            table.add_row(*(str(value) for value in (problem.member_id, problem.balance, problem.ledger_sum,
+                                                       problem.lots_sum, problem.debt, problem.ledger_debt)))
+        console.print(table)
+    else:
+        console.print(f"all {checked} accounts consistent")
+    if card_problems:
+        table = Table("gift card", "state", "balance", "ledger balance", "uses left", "ledger uses",
+                      title=f"{len(card_problems)} of {cards_checked} gift cards inconsistent")
+        for card in card_problems:
+            table.add_row(*(str(value) for value in (card.card_id, card.state, card.balance, card.ledger_balance,
+                                                       card.uses_left, card.ledger_uses)))
+        console.print(table)
+    else:
+        console.print(f"all {cards_checked} gift cards consistent")
     raise typer.Exit(1)
+
+
+@app.command("export-gift-cards")
+def export_gift_cards(
+    brand: str = typer.Option(..., help="The brand slug."),
+    template: int = typer.Option(..., help="The gift-card template id."),
+    count: int = typer.Option(..., help="How many cards, 1 to 1000."),
+    out: Path = typer.Option(..., dir_okay=False, help="The CSV file to write (must not exist yet)."),
+    inactive: bool = typer.Option(False, help="Issue them ISSUED, to activate when sold (default ACTIVE)."),
+) -> None:
+    """Issue a batch and write its codes as CSV: the only other place codes are ever seen (the
+    database keeps keyed hashes). The file is created readable by its owner only."""
+    from domain.giftcards.issue import issue_gift_cards
+    from franchise.errors import DomainError
+    from policies import Principal
+
+    if out.exists():
+        _fail(f"{out} exists; codes are never overwritten", 2)
+
+    async def work():
+        brand_id = await _brand_id(brand)
+        return await issue_gift_cards(Principal.platform(brand_id), secret_key=get_settings().secret_key,
+                                      template_id=template, count=count, activate=not inactive)
+
+    try:
+        issued = _run(work)
+    except DomainError as error:
+        _fail(f"{error.code.value}: {error.message}", 2)
+    with open(out, "x", newline="", opener=lambda path, flags: os.open(path, flags, 0o600)) as file:
+        writer = csv.writer(file)
+        writer.writerow(["card_id", "code", "code_hint", "template_id", "kind", "state", "batch"])
+        for item in issued:
+            card = item.card
+            writer.writerow([card.id, item.code, card.code_hint, card.template_id, card.kind.value,
+                             card.state.value, card.batch])
+    console.print(f"issued {len(issued)} gift cards (batch {issued[0].card.batch}); codes written to {out}")
+
+
+@app.command("expire-gift-cards")
+def expire_gift_cards(
+    brand: str | None = typer.Option(None, help="Only this brand (slug); default: every brand."),
+    at: str | None = typer.Option(None, help="As at this instant, ISO 8601 with an offset; default: now."),
+) -> None:
+    """Expire the gift cards past their validity (the daily job does this too); safe to run twice."""
+    from domain.giftcards.expiry import expire_due_cards
+
+    moment = _moment(at)
+
+    async def work() -> int:
+        return await expire_due_cards(moment, brand_id=await _brand_id(brand))
+
+    console.print(f"expired {_run(work)} gift cards (due at {moment.isoformat()})")
 
 
 @app.command()
