@@ -46,7 +46,7 @@ async def allow_changes(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("loyalty", "0003_balance_checks")]
+    dependencies = [("loyalty", "0005_gift_cards")]
 
     initial = False
 
