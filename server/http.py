@@ -73,6 +73,10 @@ class GraphQLOverHTTP(GraphQL):
             response = self._persisted_query_refusal(request, error)
         await response(scope, receive, send)
 
+    def should_render_graphql_ide(self, request) -> bool:
+        # A GET with a persisted query's hash and no query is an operation, not a browser visit.
+        return super().should_render_graphql_ide(request) and request.query_params.get("extensions") is None
+
     async def parse_http_body(self, request) -> GraphQLRequestData | list[GraphQLRequestData]:
         data = await super().parse_http_body(request)
         for item in data if isinstance(data, list) else [data]:

@@ -30,7 +30,7 @@ NODE_ENV = {"APOLLO_TELEMETRY_DISABLED": "1", "NO_PROXY": "127.0.0.1,localhost",
 
 def require_node() -> str:
     """The `node` binary, with this folder's pinned packages installed (`npm ci` when
-    node_modules is missing or older than package-lock.json). Without Node the tests skip,
+    node_modules is missing or was installed from another package-lock.json). Without Node the tests skip,
     unless LOYALTY_TEST_REQUIRE_NODE is set (CI), where they fail."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if not (node and npm):
@@ -56,6 +56,21 @@ def install_node_modules(npm: str) -> None:
 def run_node(node: str, script: str, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
     return subprocess.run([node, str(NODE_DIR / script), *args], cwd=NODE_DIR, capture_output=True, text=True,
                           timeout=timeout, env={**os.environ, **NODE_ENV}, check=False)
+
+
+async def run_node_async(node: str, script: str, *args: str, timeout: float = 120) -> tuple[int, str, str]:
+    """As run_node, without blocking this event loop (which may be serving the script's target)."""
+    process = await asyncio.create_subprocess_exec(
+        node, str(NODE_DIR / script), *args, cwd=NODE_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env={**os.environ, **NODE_ENV},
+    )
+    try:
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        raise
+    return process.returncode, stdout.decode(), stderr.decode()
 
 
 def free_port() -> int:
