@@ -3,6 +3,7 @@
 // named by COMMERCE_DATA and read on every request, so a test can write the orders it needs.
 import { readFileSync } from 'node:fs';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLScalarType, parse } from 'graphql';
@@ -38,6 +39,10 @@ const resolvers = {
   },
 };
 
-const server = new ApolloServer({ schema: buildSubgraphSchema({ typeDefs, resolvers }) });
+// No usage reporting here: traces are not asked for by a gateway with telemetry off.
+const server = new ApolloServer({
+  schema: buildSubgraphSchema({ typeDefs, resolvers }),
+  plugins: [ApolloServerPluginInlineTraceDisabled()],
+});
 const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port } });
 console.log(`commerce subgraph ready at ${url}`);
