@@ -3,7 +3,8 @@
 What Strawberry already does: GET (queries) and POST (everything) with JSON bodies, 400 for an
 unreadable body or a missing query, batching refused unless the schema enables it (ours does
 not). What this adds: `application/graphql-response+json` when the client accepts it, with 400
-for request errors (parse, validation, variable coercion: no `data` entry) and 200 otherwise;
+for request errors (parse, validation, variable coercion: no `data` entry) and 200 otherwise
+(application/json: always 200, and `"data": null` for request errors, as before);
 405 (with `Allow: POST`) for a mutation over GET; utf-8 stated in the content type; and
 persisted queries (server/persisted.py) resolved before execution."""
 
@@ -101,8 +102,9 @@ class GraphQLOverHTTP(GraphQL):
 
     async def process_result(self, request, result) -> GraphQLHTTPResponse:
         response = process_result(result)
-        if _is_request_error(result):
-            response.pop("data", None)
+        # application/json keeps Strawberry's `"data": null` (what existing clients read).
+        if _is_request_error(result) and response_media_type(request.headers.get("accept")) == GRAPHQL_RESPONSE_JSON:
+            del response["data"]
         return response
 
     def create_response(self, response_data, sub_response: Response) -> Response:

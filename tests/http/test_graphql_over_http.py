@@ -78,12 +78,12 @@ async def test_request_error_is_400_without_data_for_graphql_response_json(clien
 
 
 @pytest.mark.parametrize("payload", REQUEST_ERRORS)
-async def test_request_error_is_200_without_data_for_application_json(client, payload):
+async def test_request_error_is_200_with_null_data_for_application_json(client, payload):
     response = await client.post("/graphql", json=payload, headers={"accept": "application/json"})
 
     assert response.status_code == 200
     body = response.json()
-    assert "data" not in body and body["errors"]
+    assert body["data"] is None and body["errors"]
 
 
 async def test_field_error_keeps_its_data_and_status_200(client, world):
