@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 KEY_PREFIX = "apq:"
+# Longer documents still run (the token limit refuses them) but are not kept: nobody fills Redis
+# with megabytes of text for a day.
+MAX_REGISTERED_CHARS = 64_000
 
 
 def document_hash(document: str) -> str:
@@ -78,7 +81,7 @@ class PersistedQueries:
             if self.allow_list is not None:
                 if sha not in self.allow_list:
                     raise PersistedQueryError("Query not in the allow-list.", "QUERY_NOT_IN_SAFELIST", 400)
-            else:
+            elif len(query) <= MAX_REGISTERED_CHARS:
                 await self.redis.set(KEY_PREFIX + sha, query, ex=self.ttl_seconds)
             return query
         if self.allow_list is not None:

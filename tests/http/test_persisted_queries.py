@@ -7,7 +7,7 @@ import pytest
 from httpx import ASGITransport, AsyncClient
 
 from server.app import create_app
-from server.persisted import KEY_PREFIX, document_hash
+from server.persisted import KEY_PREFIX, MAX_REGISTERED_CHARS, document_hash
 from server.settings import Settings
 
 QUERY = "query($id: ID!) { member(id: $id) { name } }"
@@ -60,6 +60,15 @@ async def test_a_hash_that_is_not_the_querys_is_refused_and_not_stored(client, w
     assert response.status_code == 400
     assert response.json()["errors"][0]["message"] == "provided sha does not match query"
     assert await app.state.runtime.redis.get(KEY_PREFIX + document_hash(OTHER)) is None
+
+
+async def test_a_huge_document_runs_but_is_not_kept(client, world, app):
+    huge = "{ __typename }" + " " * MAX_REGISTERED_CHARS
+
+    response = await post(client, world, query=huge, extensions=apq(huge))
+
+    assert response.json() == {"data": {"__typename": "Query"}}
+    assert await app.state.runtime.redis.get(KEY_PREFIX + document_hash(huge)) is None
 
 
 async def test_an_unsupported_protocol_version_is_refused(client, world):
