@@ -1,5 +1,6 @@
 // Serves the committed supergraph with @apollo/gateway + @apollo/server: a static supergraph
-// (no managed federation, no network), forwarding the caller's Authorization header.
+// (no managed federation, no network), forwarding the caller's Authorization header to the
+// loyalty subgraph.
 // Env: PORT (default 4000), SUPERGRAPH (default supergraph.graphql next to this file),
 // LOYALTY_URL / COMMERCE_URL (override the subgraph URLs composed into the supergraph).
 import { readFileSync } from 'node:fs';
@@ -24,9 +25,13 @@ class ForwardingDataSource extends RemoteGraphQLDataSource {
   }
 }
 
+// Our credential goes to our subgraph only; the commerce graph has no use for it.
 const gateway = new ApolloGateway({
   supergraphSdl,
-  buildService: ({ name, url }) => new ForwardingDataSource({ url: overrides[name] || url }),
+  buildService: ({ name, url }) => {
+    const DataSource = name === 'loyalty' ? ForwardingDataSource : RemoteGraphQLDataSource;
+    return new DataSource({ url: overrides[name] || url });
+  },
 });
 // Subgraph errors pass through with their extensions.code; no Node stack traces are added.
 const server = new ApolloServer({ gateway, includeStacktraceInErrorResponses: false });

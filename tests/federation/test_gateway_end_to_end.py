@@ -105,6 +105,15 @@ async def test_store_manager_reads_the_buyer_of_its_own_stores_order(through_gat
     assert own["data"]["order"]["buyer"]["id"] == str(world.member_b.id)
 
 
+@pytest.mark.parametrize("caller", ["hq_admin", "hq_operator", "manager_a", "clerk_a", "member", "partner"])
+async def test_every_caller_who_may_read_the_member_reads_the_buyer_through_the_gateway(through_gateway, world,
+                                                                                      commerce, caller):
+    body = await through_gateway(BUYER, {"id": "SHOP-1"}, token=world.tokens[caller])
+
+    assert "errors" not in body, body
+    assert body["data"]["order"]["buyer"]["id"] == str(world.member_a.id)
+
+
 async def test_gateway_forwards_no_token_as_none(through_gateway, world, commerce):
     body = await through_gateway(BUYER, {"id": "SHOP-1"})
 
