@@ -10,7 +10,7 @@ export APOLLO_TELEMETRY_DISABLED := 1
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run test test-postgres lint schema migrations bench clean
+.PHONY: install run test test-postgres lint schema migrations bench clean federation-deps supergraph federation-demo
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,11 @@ run: install
 	$(BIN)/loyalty serve
 
 ## Set up and run the whole suite (embedded SQLite + in-process Redis unless told otherwise).
-test: install lint
+test: install lint federation-deps
 	$(BIN)/pytest
 
 ## The same suite against PostgreSQL and Redis on this machine.
-test-postgres: install lint
+test-postgres: install lint federation-deps
 	LOYALTY_TEST_DATABASE_URL=$(PG_TEST_URL) LOYALTY_TEST_REDIS_URL=$(REDIS_TEST_URL) $(BIN)/pytest
 
 lint: install
@@ -40,6 +40,23 @@ lint: install
 ## Regenerate the committed federation SDL after a schema change.
 schema: install
 	$(BIN)/loyalty schema > schema.graphql
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory supergraph; fi
+
+## The pinned Node packages of tests/federation (gateway, commerce subgraph, conformance audit):
+## `npm ci` when node_modules is missing or was installed from another package-lock.json; nothing without npm.
+FED := tests/federation
+federation-deps:
+	@if ! command -v npm >/dev/null; then echo "npm not found: the federation tests will skip"; \
+	elif [ "$$(cat $(FED)/node_modules/.lock-sha256 2>/dev/null)" != "$$(sha256sum $(FED)/package-lock.json | cut -d' ' -f1)" ]; then \
+	  cd $(FED) && npm ci --no-audit --no-fund && sha256sum package-lock.json | cut -d' ' -f1 > node_modules/.lock-sha256; fi
+
+## Recompose the committed supergraph (`make schema` does it too).
+supergraph: federation-deps
+	node $(FED)/compose.mjs schema.graphql > $(FED)/supergraph.graphql.new && mv $(FED)/supergraph.graphql.new $(FED)/supergraph.graphql
+
+## The commerce subgraph (:4001, demo data) and the gateway (:4000) beside `make run` (:8000).
+federation-demo: federation-deps
+	node $(FED)/commerce.mjs & commerce=$$!; trap "kill $$commerce" EXIT; node $(FED)/gateway.mjs
 
 ## Write a new migration after a model change.
 migrations: install

@@ -12,7 +12,6 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 from tortoise import Tortoise
 
 from domain.runtime import LoggingCodeSender, Runtime
@@ -21,6 +20,8 @@ from resolvers.context import Context
 from schema import build_schema
 from server import db
 from server.auth import principal_from_authorization
+from server.http import GraphQLOverHTTP
+from server.persisted import PersistedQueries
 from server.redis import make_redis
 from server.settings import Settings, get_settings
 from server.tokens import TokenIssuer
@@ -28,9 +29,10 @@ from server.tokens import TokenIssuer
 log = logging.getLogger("loyalty.server")
 
 
-class LoyaltyGraphQL(GraphQL):
-    def __init__(self, schema, *, runtime: Runtime, tokens: TokenIssuer, graphiql: bool) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if graphiql else None)
+class LoyaltyGraphQL(GraphQLOverHTTP):
+    def __init__(self, schema, *, runtime: Runtime, tokens: TokenIssuer, graphiql: bool,
+                 persisted: PersistedQueries) -> None:
+        super().__init__(schema, persisted=persisted, graphql_ide="graphiql" if graphiql else None)
         self.runtime = runtime
         self.tokens = tokens
 
@@ -58,7 +60,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     )
     tokens = TokenIssuer(secret_key=settings.secret_key, ttl_seconds=settings.token_ttl_seconds)
     schema = build_schema(settings.max_query_depth, settings.max_aliases, settings.max_tokens)
-    graphql = LoyaltyGraphQL(schema, runtime=runtime, tokens=tokens, graphiql=settings.graphiql_enabled)
+    graphql = LoyaltyGraphQL(schema, runtime=runtime, tokens=tokens, graphiql=settings.graphiql_enabled,
+                             persisted=PersistedQueries.from_settings(settings, runtime.redis))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):

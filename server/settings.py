@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    # Automatic persisted queries live this long in Redis after their last registration.
+    persisted_query_ttl_seconds: int = 86400
+    # Production mode: a JSON file of sha256 -> document; when set, only those documents run.
+    persisted_queries_file: Path | None = None
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
