@@ -8,13 +8,14 @@ import strawberry
 
 from domain.members.errors import MemberErrorCode
 from domain.points.errors import PointsErrorCode
+from domain.wallet.errors import WalletErrorCode
 from franchise.errors import FranchiseErrorCode
 
 # One enum of every code a payload may carry; each area keeps its own list in domain/franchise.
 UserErrorCode = strawberry.enum(
     enum.Enum(
         "UserErrorCode",
-        {c.value: c.value for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode) for c in area},
+        {c.value: c.value for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode, WalletErrorCode) for c in area},
     ),
     name="UserErrorCode",
     description="Why a mutation did not do what was asked; the caller can correct it.",

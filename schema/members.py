@@ -10,11 +10,15 @@ from strawberry.types import Info
 from domain.members.models import Gender as GenderEnum
 from domain.members.models import MemberSource as MemberSourceEnum
 from resolvers import members as resolvers
+from resolvers import paid_membership as paid_membership_resolvers
 from resolvers import points as points_resolvers
+from resolvers import wallet as wallet_resolvers
 from schema.common import PageInfo, UserError
 from schema.franchise import Store
 from schema.points import PointsLedgerConnection
+from schema.paid_membership import PaidMembership
 from schema.tiers import TierLevel, TierProgress, current_level, progress_type
+from schema.wallet import Wallet
 
 Gender = strawberry.enum(GenderEnum, name="Gender")
 MemberSource = strawberry.enum(MemberSourceEnum, name="MemberSource")
@@ -65,6 +69,14 @@ class Member:
     @strawberry.field(description="Points of the balance that expire within so many days (0-3660).")
     async def expiring_points(self, info: Info, within_days: int = 30) -> int:
         return await points_resolvers.expiring_points(info, self, within_days)
+
+    @strawberry.field(description="The stored-value wallet; `storeId` tells what is usable at that store.")
+    async def wallet(self, info: Info, store_id: strawberry.ID | None = None) -> Wallet:
+        return await wallet_resolvers.member_wallet(info, self, store_id)  # type: ignore[return-value]
+
+    @strawberry.field(description="The paid membership (付费会员卡), whatever its state; null if never bought.")
+    async def paid_membership(self, info: Info) -> PaidMembership | None:
+        return await paid_membership_resolvers.member_paid_membership(info, self)
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Member | None:

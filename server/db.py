@@ -13,6 +13,7 @@ MODEL_MODULES = [
     "domain.members.models",
     "domain.points.models",
     "domain.tiers.models",
+    "domain.wallet.models",
 ]
 MIGRATIONS_MODULE = "server.migrations"
 
