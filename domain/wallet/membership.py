@@ -159,7 +159,7 @@ async def _replay(done: PaidMembershipLedgerEntry, member_id: int, plan_id: int)
     if done.member_id != member_id or done.plan_id != plan_id:
         raise DomainError(WalletErrorCode.IDEMPOTENCY_CONFLICT,
                           "This payment reference bought another membership.", "paymentReference")
-    return MembershipResult(await PaidMembership.get(member_id=member_id), done, replayed=True)
+    return MembershipResult(await membership_of(member_id), done, replayed=True)
 
 
 async def refund_paid_membership(principal: Principal, *, member_id: int, refund_id: str,
@@ -183,7 +183,7 @@ async def refund_paid_membership(principal: Principal, *, member_id: int, refund
             if done.member_id != member.id:
                 raise DomainError(WalletErrorCode.IDEMPOTENCY_CONFLICT, "This refund id was used for another member.",
                                   "refundId")
-            return MembershipResult(await PaidMembership.get(member_id=member.id), done, replayed=True)
+            return MembershipResult(await membership_of(member.id), done, replayed=True)
         row = await PaidMembership.filter(member_id=member.id).select_related("plan").first()
         if row is None or row.state is not MembershipState.ACTIVE or row.ends_at <= now:
             raise DomainError(WalletErrorCode.MEMBERSHIP_NOT_ACTIVE, "No running membership to refund.", "memberId")
