@@ -101,7 +101,7 @@ def period_end(plan: PaidMembershipPlan, start: datetime) -> datetime:
 
 
 async def _authorize_purchase(principal: Principal, member_id: int, store_id: int | None) -> int | None:
-    """A member buys for itself (no store needed); store staff at their store."""
+    """A member buys for itself and HQ sells without a store if need be; store staff at their store."""
     if principal.kind is PrincipalKind.MEMBER:
         authorize(principal, "paid_membership", "purchase_self")
         if principal.member_id != member_id:
@@ -110,6 +110,8 @@ async def _authorize_purchase(principal: Principal, member_id: int, store_id: in
             await require_store(principal, store_id)
         return store_id
     authorize(principal, "paid_membership", "purchase", store_id=store_id)
+    if store_id is None and store_scope(principal) is None:
+        return None  # HQ sells it without a store (e.g. online)
     return (await require_store(principal, store_id)).id
 
 
