@@ -6,7 +6,7 @@ wallet and on many wallets.
 Like bench/accrual.py (whose seeding, served app, driver and CPU meter it reuses): a database of
 its own on the server, migrated; the brand of 3 stores with a clerk each and --members members,
 each topped up 1,000.00 (by a "pay 1,000 get 100" plan, so payments split principal and bonus)
-through the top-up service; then `payWithWallet` (1.00 to 9.99, each a new order id) by the
+through the top-up service, the hot one 1,000,000.00 more; then `payWithWallet` (1.00 to 9.99, each a new order id) by the
 clerks over HTTP on uvicorn (one worker, then --workers 2), --clients concurrent clients:
 
 - "many wallets": each payment on a random member;
@@ -62,6 +62,9 @@ async def top_up_all(seeded: Seeded) -> None:
         clerk = seeded.clerks[n % len(seeded.clerks)]
         await topups.top_up_wallet(clerk.principal, member_id=member_id, store_id=clerk.store_id,
                                    payment_reference=f"seed-{member_id}", plan_id=plan.id)
+    # The hot wallet takes every payment of its scenarios: enough for all of them.
+    await topups.top_up_wallet(hq, member_id=seeded.member_ids[-1], store_id=seeded.clerks[0].store_id,
+                               payment_reference="seed-hot", amount="1000000.00")
 
 
 def pay_orders(tag: str, count: int, member_ids: list[int], rng: random.Random) -> list[Order]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from strawberry.dataloader import DataLoader
+
 from domain.members.models import Member
 from domain.wallet import balances, payments, plans, refunds, reports, topups
 from domain.wallet.models import ConsumptionRule, PlanKind
@@ -111,7 +113,9 @@ async def stored_value_liability(info, store_id: Any):
 
 
 async def member_wallet(info, member: Member, store_id: Any) -> balances.WalletView:
-    return await balances.wallet_view(member.brand_id, member.id, parse_optional_id(store_id, "storeId"))
+    """Batched over a page of members: one loader per request (made on first use)."""
+    loader = info.context.memo("wallet_views", lambda: DataLoader(balances.wallet_views))
+    return await loader.load((member.brand_id, member.id, parse_optional_id(store_id, "storeId")))
 
 
 async def wallet_ledger(info, view: balances.WalletView, first: int, after: str | None) -> Page:

@@ -20,14 +20,27 @@ class WalletView:
     bonus_grants: list[WalletGrant] = field(default_factory=list)
 
 
-async def wallet_view(brand_id: int, member_id: int, store_id: int | None, now: datetime | None = None) -> WalletView:
+async def wallet_views(keys: list[tuple[int, int, int | None]], now: datetime | None = None) -> list[WalletView]:
+    """(brand id, member id, store id or None) -> its view; two queries for any number of keys."""
     now = now_utc(now)
-    wallet = await Wallet.filter(member_id=member_id).first()
-    grants = await WalletGrant.filter(member_id=member_id, bucket=Bucket.BONUS, remaining__gt=0).order_by("id")
-    live = [g for g in grants if g.expires_at is None or g.expires_at > now]
-    usable = None if store_id is None else sum(g.remaining for g in live if usable_at(g, store_id, now))
-    return WalletView(member_id, brand_id, wallet.principal_minor if wallet else 0, sum(g.remaining for g in live),
-                      usable, live)
+    member_ids = list({member_id for _, member_id, _ in keys})
+    wallets = {w.member_id: w for w in await Wallet.filter(member_id__in=member_ids)}
+    grants: dict[int, list[WalletGrant]] = {}
+    for g in await WalletGrant.filter(member_id__in=member_ids, bucket=Bucket.BONUS, remaining__gt=0).order_by("id"):
+        if g.expires_at is None or g.expires_at > now:
+            grants.setdefault(g.member_id, []).append(g)
+    views = []
+    for brand_id, member_id, store_id in keys:
+        live = grants.get(member_id, [])
+        usable = None if store_id is None else sum(g.remaining for g in live if usable_at(g, store_id, now))
+        wallet = wallets.get(member_id)
+        views.append(WalletView(member_id, brand_id, wallet.principal_minor if wallet else 0,
+                                sum(g.remaining for g in live), usable, live))
+    return views
+
+
+async def wallet_view(brand_id: int, member_id: int, store_id: int | None, now: datetime | None = None) -> WalletView:
+    return (await wallet_views([(brand_id, member_id, store_id)], now))[0]
 
 
 def ledger_query(brand_id: int, member_id: int):

@@ -93,3 +93,27 @@ async def test_the_ledger_check_finds_a_wallet_changed_behind_the_ledgers_back(w
     assert (problem.member_id, problem.principal, problem.ledger_principal, problem.grants_principal) == (
         world.member_a.id, 1, 300_00, 300_00)
     assert await verify_wallets(world.other_brand.id) == []
+
+
+MEMBERS_WALLETS = """query($first: Int!, $storeId: ID) { members(first: $first) { edges { node { id
+  wallet(storeId: $storeId) { principal bonus usableBonus bonusGrants { remaining } } } } } }"""
+
+
+async def test_wallets_of_a_page_of_members_cost_the_same_queries_for_three_as_for_twenty(gql, world, count_queries):
+    from tests.factories import make_member
+
+    plan = await make_plan(world, pay_minor=100_00, bonus_minor=10_00, bonus_store_ids=[world.store_a.id])
+    for n in range(18):
+        member = await make_member(world.brand, world.store_a if n % 2 else world.store_b)
+        await top_up(world, plan=plan, member=member, ref=f"t-{n}")
+    variables = {"storeId": str(world.store_b.id)}
+
+    with count_queries() as small:
+        three = await gql(MEMBERS_WALLETS, {"first": 3, **variables}, token=world.tokens["hq_operator"])
+    with count_queries() as large:
+        twenty = await gql(MEMBERS_WALLETS, {"first": 20, **variables}, token=world.tokens["hq_operator"])
+
+    wallets = [e["node"]["wallet"] for e in twenty["data"]["members"]["edges"]]
+    assert len(three["data"]["members"]["edges"]) == 3 and len(wallets) == 20
+    assert sorted((w["principal"], w["bonus"], w["usableBonus"]) for w in wallets)[-1] == ("100.00", "10.00", "0.00")
+    assert small.count == large.count, large.queries
