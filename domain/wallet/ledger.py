@@ -103,13 +103,17 @@ def usable_at(grant_row: WalletGrant, store_id: int, now: datetime) -> bool:
     return grant_row.usable_store_ids is None or store_id in grant_row.usable_store_ids
 
 
-async def open_grants(member_id: int, bucket: Bucket) -> list[WalletGrant]:
-    """Grants with something left, in spending order: oldest principal first; bonus by the
-    soonest expiry, never-expiring last, then oldest."""
-    rows = await WalletGrant.filter(member_id=member_id, bucket=bucket, remaining__gt=0).order_by("id")
+def _spending_order(grants: list[WalletGrant], bucket: Bucket) -> list[WalletGrant]:
+    """Oldest principal first; bonus by the soonest expiry, never-expiring last, then oldest."""
+    rows = sorted((g for g in grants if g.bucket is bucket and g.remaining > 0), key=lambda g: g.id)
     if bucket is Bucket.BONUS:
         rows.sort(key=lambda g: (g.expires_at is None, g.expires_at or datetime.max.replace(tzinfo=UTC), g.id))
     return rows
+
+
+async def open_grants(member_id: int, bucket: Bucket) -> list[WalletGrant]:
+    """Grants of a bucket with something left, in spending order."""
+    return _spending_order(await WalletGrant.filter(member_id=member_id, bucket=bucket, remaining__gt=0), bucket)
 
 
 def split(rule: ConsumptionRule, amount: int, principal: int, bonus: int) -> tuple[int, int]:
@@ -144,10 +148,16 @@ def _take(grants: list[WalletGrant], amount: int) -> list[tuple[WalletGrant, int
 async def spend(wallet: Wallet, amount: int, *, rule: ConsumptionRule, store_id: int, now: datetime,
                 move: Movement) -> tuple[WalletLedgerEntry, int, int]:
     """Pay `amount` at `store_id`; returns the entry and the principal and bonus parts. Due bonus
-    is expired first, so a spend never uses an expired grant even before the job runs."""
-    await expire_wallet(wallet, now=now, actor=move.actor)
-    principal_grants = await open_grants(wallet.member_id, Bucket.PRINCIPAL)
-    bonus_grants = [g for g in await open_grants(wallet.member_id, Bucket.BONUS) if usable_at(g, store_id, now)]
+    is expired first, so a spend never uses an expired grant even before the job runs. One read
+    of the wallet's open grants serves the expiry and the spend."""
+    now = now.astimezone(UTC)
+    grants = await WalletGrant.filter(member_id=wallet.member_id, remaining__gt=0)
+    due = [g for g in grants if g.bucket is Bucket.BONUS and g.expires_at is not None and g.expires_at <= now]
+    if due:
+        await drain(wallet, Bucket.BONUS, WalletLedgerKind.BONUS_EXPIRE,
+                    Movement(actor=move.actor, occurred_at=now, reason="bonus expired"), only=due)
+    principal_grants = _spending_order(grants, Bucket.PRINCIPAL)
+    bonus_grants = [g for g in _spending_order(grants, Bucket.BONUS) if usable_at(g, store_id, now)]
     usable_bonus = sum(g.remaining for g in bonus_grants)
     from_principal, from_bonus = split(rule, amount, wallet.principal_minor, usable_bonus)
     moves = _take(principal_grants, from_principal) + _take(bonus_grants, from_bonus)
