@@ -73,3 +73,8 @@ bench-accrual: install
 
 clean:
 	rm -rf $(VENV) var
+
+## payWithWallet throughput on one hot wallet and on many, on PostgreSQL (LOYALTY_BENCH_DATABASE_URL: default the local server).
+.PHONY: bench-wallet
+bench-wallet: install
+	$(BIN)/python bench/wallet.py

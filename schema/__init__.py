@@ -21,18 +21,21 @@ from schema.federation import Order, Product
 from schema.franchise import FranchiseMutation, FranchiseQuery
 from schema.giftcards import GiftCardsMutation, GiftCardsQuery, GiftCardTemplate
 from schema.members import MembersMutation, MembersQuery
+from schema.paid_membership import PaidMembershipMutation
 from schema.points import PointsMutation, PointsQuery
 from schema.points_checkout import PointsCheckoutMutation
 from schema.roles import RolesMutation, RolesQuery
 from schema.tiers import TiersMutation, TiersQuery
+from schema.wallet import WalletMutation, WalletQuery
 
 Query = merge_types(
-    "Query", (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery, GiftCardsQuery)
+    "Query",
+    (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery, GiftCardsQuery, WalletQuery),
 )
 Mutation = merge_types(
     "Mutation",
     (AuthMutation, FranchiseMutation, MembersMutation, PointsMutation, PointsCheckoutMutation, RolesMutation,
-     TiersMutation, GiftCardsMutation),
+     TiersMutation, GiftCardsMutation, WalletMutation, PaidMembershipMutation),
 )
 
 

@@ -9,6 +9,7 @@ import strawberry
 from domain.giftcards.errors import GiftCardErrorCode
 from domain.members.errors import MemberErrorCode
 from domain.points.errors import PointsErrorCode
+from domain.wallet.errors import WalletErrorCode
 from franchise.errors import FranchiseErrorCode
 
 # One enum of every code a payload may carry; each area keeps its own list in domain/franchise.
@@ -16,7 +17,8 @@ UserErrorCode = strawberry.enum(
     enum.Enum(
         "UserErrorCode",
         {c.value: c.value
-         for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode, GiftCardErrorCode) for c in area},
+         for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode, GiftCardErrorCode, WalletErrorCode)
+         for c in area},
     ),
     name="UserErrorCode",
     description="Why a mutation did not do what was asked; the caller can correct it.",

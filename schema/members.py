@@ -11,12 +11,16 @@ from domain.members.models import Gender as GenderEnum
 from domain.members.models import MemberSource as MemberSourceEnum
 from resolvers import giftcards as giftcard_resolvers
 from resolvers import members as resolvers
+from resolvers import paid_membership as paid_membership_resolvers
 from resolvers import points as points_resolvers
+from resolvers import wallet as wallet_resolvers
 from schema.common import PageInfo, UserError
 from schema.franchise import Store
 from schema.giftcards import GiftCardConnection
 from schema.points import PointsLedgerConnection
+from schema.paid_membership import PaidMembership
 from schema.tiers import TierLevel, TierProgress, current_level, progress_type
+from schema.wallet import Wallet
 
 Gender = strawberry.enum(GenderEnum, name="Gender")
 MemberSource = strawberry.enum(MemberSourceEnum, name="MemberSource")
@@ -72,6 +76,13 @@ class Member:
                       "read gift cards).")
     async def gift_cards(self, info: Info, first: int = 20, after: str | None = None) -> GiftCardConnection:
         return await giftcard_resolvers.member_gift_cards(info, self, first, after)  # type: ignore[return-value]
+    @strawberry.field(description="The stored-value wallet; `storeId` tells what is usable at that store.")
+    async def wallet(self, info: Info, store_id: strawberry.ID | None = None) -> Wallet:
+        return await wallet_resolvers.member_wallet(info, self, store_id)  # type: ignore[return-value]
+
+    @strawberry.field(description="The paid membership (付费会员卡), whatever its state; null if never bought.")
+    async def paid_membership(self, info: Info) -> PaidMembership | None:
+        return await paid_membership_resolvers.member_paid_membership(info, self)
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Member | None:

@@ -282,13 +282,47 @@ def birthday_rewards(
     console.print(f"birthday points credited to {_run(work)} members")
 
 
+@app.command("expire-wallet-bonus")
+def expire_wallet_bonus(
+    brand: str | None = typer.Option(None, help="Only this brand (slug); default: every brand."),
+    at: str | None = typer.Option(None, help="As at this instant, ISO 8601 with an offset; default: now."),
+) -> None:
+    """Expire the wallet bonus grants that are due (the daily job does this too); safe to run twice."""
+    from domain.wallet.expiry import expire_due_bonus
+    from franchise.validation import minor_to_money
+
+    moment = _moment(at)
+
+    async def work() -> int:
+        return await expire_due_bonus(moment, brand_id=await _brand_id(brand))
+
+    console.print(f"expired {minor_to_money(_run(work))} of wallet bonus (due at {moment.isoformat()})")
+
+
+@app.command("expire-paid-memberships")
+def expire_paid_memberships(
+    brand: str | None = typer.Option(None, help="Only this brand (slug); default: every brand."),
+    at: str | None = typer.Option(None, help="As at this instant, ISO 8601 with an offset; default: now."),
+) -> None:
+    """End the paid memberships that ran out (the daily job does this too); safe to run twice."""
+    from domain.wallet.membership import expire_paid_memberships as end_due
+
+    moment = _moment(at)
+
+    async def work() -> int:
+        return await end_due(moment, brand_id=await _brand_id(brand))
+
+    console.print(f"ended {_run(work)} paid memberships (due at {moment.isoformat()})")
+
+
 @app.command("verify-ledgers")
 def verify_ledgers(
     brand: str | None = typer.Option(None, help="Only this brand (slug); default: every brand."),
 ) -> None:
     """Check every points account: balance = sum of its ledger = its open lots >= 0, and its debt
-    = the ledger's debt movements >= 0; and every gift card: balance and uses left = sums of its
-    ledger >= 0. Exits 1 when any account or card is inconsistent."""
+    = the ledger's debt movements >= 0; every gift card: balance and uses left = sums of its
+    ledger >= 0; every wallet: principal and bonus = its ledger = its grants' remainders >= 0.
+    Exits 1 when any account, card or wallet is inconsistent."""
     from rich.table import Table
 
     from domain.giftcards.models import GiftCard
@@ -304,10 +338,6 @@ def verify_ledgers(
                 await verify_gift_cards(brand_id))
 
     checked, problems, cards_checked, card_problems = _run(work)
-    if not problems and not card_problems:
-        console.print(f"all {checked} accounts consistent")
-        console.print(f"all {cards_checked} gift cards consistent")
-        return
     if problems:
         table = Table("member", "balance", "ledger sum", "open lots", "debt", "ledger debt",
                       title=f"{len(problems)} of {checked} accounts inconsistent")
@@ -326,7 +356,9 @@ def verify_ledgers(
         console.print(table)
     else:
         console.print(f"all {cards_checked} gift cards consistent")
-    raise typer.Exit(1)
+    wallets_ok = _verify_wallets(brand)
+    if problems or card_problems or not wallets_ok:
+        raise typer.Exit(1)
 
 
 @app.command("export-gift-cards")
@@ -379,6 +411,30 @@ def expire_gift_cards(
         return await expire_due_cards(moment, brand_id=await _brand_id(brand))
 
     console.print(f"expired {_run(work)} gift cards (due at {moment.isoformat()})")
+def _verify_wallets(brand: str | None) -> bool:
+    """The wallets' half of verify-ledgers: principal and bonus = ledger sums = ledger lines =
+    grants remaining, never negative. Prints the result; True when all hold."""
+    from rich.table import Table
+
+    from domain.wallet.models import Wallet
+    from domain.wallet.verify import verify_wallets
+
+    async def work():
+        brand_id = await _brand_id(brand)
+        wallets = Wallet.all() if brand_id is None else Wallet.filter(brand_id=brand_id)
+        return await wallets.count(), await verify_wallets(brand_id)
+
+    checked, problems = _run(work)
+    if not problems:
+        console.print(f"all {checked} wallets consistent")
+        return True
+    table = Table("member", "principal", "ledger principal", "grants principal", "bonus", "ledger bonus",
+                  "grants bonus", title=f"{len(problems)} of {checked} wallets inconsistent")
+    for p in problems:
+        table.add_row(*(str(v) for v in (p.member_id, p.principal, p.ledger_principal, p.grants_principal, p.bonus,
+                                         p.ledger_bonus, p.grants_bonus)))
+    console.print(table)
+    return False
 
 
 @app.command()

@@ -14,6 +14,7 @@ MODEL_MODULES = [
     "domain.points.models",
     "domain.tiers.models",
     "domain.giftcards.models",
+    "domain.wallet.models",
 ]
 MIGRATIONS_MODULE = "server.migrations"
 

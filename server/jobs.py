@@ -13,7 +13,11 @@ zone named by `cron_offset`:
 - `evaluate_tiers`: daily at 00:15 Asia/Shanghai, ending the evaluation periods that are over.
 - `birthday_rewards`: daily at 09:00 Asia/Shanghai (a greeting hour), once a year per member.
 - `expire_gift_cards`: daily at 00:10 Asia/Shanghai: live gift cards past their validity become
-  EXPIRED with an EXPIRE ledger entry (a card past its date is refused before that anyway)."""
+  EXPIRED with an EXPIRE ledger entry (a card past its date is refused before that anyway).
+- `expire_wallet_bonus`: daily at 00:10 Asia/Shanghai, removing bonus grants past their date
+  (a payment never uses a due grant meanwhile: spending expires the wallet's due grants first).
+- `expire_paid_memberships`: daily at 00:20 Asia/Shanghai, ending memberships that ran out
+  (their benefits stop at the end instant whether or not the job has run)."""
 
 from __future__ import annotations
 
@@ -29,6 +33,8 @@ from domain.giftcards.expiry import expire_due_cards
 from domain.points.expiry import expire_due_lots
 from domain.tiers.birthdays import grant_birthday_rewards
 from domain.tiers.service import evaluate_tiers as evaluate_due_tiers
+from domain.wallet.expiry import expire_due_bonus
+from domain.wallet.membership import expire_paid_memberships as end_due_memberships
 from server.settings import get_settings
 
 QUEUE = "loyalty:jobs"
@@ -69,6 +75,22 @@ EXPIRE_GIFT_CARDS_SCHEDULE = [
 async def expire_gift_cards() -> int:
     """Expire every live gift card past its validity; returns how many expired."""
     return await expire_due_cards(datetime.now(UTC))
+EXPIRE_WALLET_BONUS_SCHEDULE = [
+    {"cron": "10 0 * * *", "cron_offset": "Asia/Shanghai", "schedule_id": "expire-wallet-bonus-daily"},
+]
+EXPIRE_PAID_MEMBERSHIPS_SCHEDULE = [
+    {"cron": "20 0 * * *", "cron_offset": "Asia/Shanghai", "schedule_id": "expire-paid-memberships-daily"},
+]
+
+
+async def expire_wallet_bonus() -> int:
+    """Expire every wallet bonus grant due now; returns the minor units expired."""
+    return await expire_due_bonus(datetime.now(UTC))
+
+
+async def expire_paid_memberships() -> int:
+    """End every paid membership that ran out; returns how many."""
+    return await end_due_memberships(datetime.now(UTC))
 
 
 def make_broker(redis_url: str | None) -> AsyncBroker:
@@ -82,6 +104,9 @@ def make_broker(redis_url: str | None) -> AsyncBroker:
     broker.register_task(evaluate_tiers, task_name="evaluate_tiers", schedule=EVALUATE_TIERS_SCHEDULE)
     broker.register_task(birthday_rewards, task_name="birthday_rewards", schedule=BIRTHDAY_REWARDS_SCHEDULE)
     broker.register_task(expire_gift_cards, task_name="expire_gift_cards", schedule=EXPIRE_GIFT_CARDS_SCHEDULE)
+    broker.register_task(expire_wallet_bonus, task_name="expire_wallet_bonus", schedule=EXPIRE_WALLET_BONUS_SCHEDULE)
+    broker.register_task(expire_paid_memberships, task_name="expire_paid_memberships",
+                         schedule=EXPIRE_PAID_MEMBERSHIPS_SCHEDULE)
     return broker
 
 

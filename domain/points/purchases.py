@@ -18,6 +18,7 @@ from domain.points.errors import PointsErrorCode
 from domain.points.models import LedgerKind, PointsAccount, PointsLedgerEntry, PointsRules, Purchase, PurchaseRefund
 from domain.tiers import service as tiers
 from domain.tiers.models import TierProgram
+from domain.wallet import membership as paid_membership
 from franchise import audit, validation
 from franchise.errors import DomainError, invalid
 from franchise.stores import require_store
@@ -68,9 +69,11 @@ async def _tier_program(member: Member) -> TierProgram | None:
 
 
 async def _multiplier(rules: PointsRules, program: TierProgram | None, member: Member, at: datetime) -> Fraction:
-    """The member's tier multiplier at `at` (its level before this purchase counts)."""
+    """The member's tier multiplier at `at` (its level before this purchase counts), times its
+    paid membership's multiplier (exact fractions; the points are rounded down once, at the end)."""
     level = await tiers.current_level(program, member.id, at)
-    return points_rules.multiplier_for(rules, level, tiers.multiplier_of(program, level))
+    return (points_rules.multiplier_for(rules, level, tiers.multiplier_of(program, level))
+            * await paid_membership.points_multiplier(member.id, at))
 
 
 async def _earnable(rules: PointsRules, member: Member, *, eligible_minor: int, occurred_at: datetime,

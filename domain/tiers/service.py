@@ -204,3 +204,29 @@ async def evaluate_tiers(now: datetime, *, brand_id: int | None = None) -> int:
                 await row.save()
                 count += 1
     return count
+
+
+async def qualify_top_up(brand_id: int, member_id: int, *, top_up_minor: int, at: datetime,
+                         program: TierProgram | None, at_least_level: int | None = None) -> Upgrade | None:
+    """A wallet top-up: in STORED_VALUE mode a single top-up of at least a level's threshold
+    lifts the member to that level at once; a plan may also lift it to at least a given level
+    (any mode). The period's qualifying value is the largest single top-up, so the level holds
+    at the period end only if a top-up of the period reached it. Call it with the member's
+    points account locked, as `qualify`."""
+    if program is None:
+        return None
+    reached = level_for(program, top_up_minor) if program.mode is TierMode.STORED_VALUE else 0
+    top = max((lv.level for lv in levels_of(program)), default=0)
+    reached = max(reached, min(at_least_level or 0, top))
+    if reached == 0 and program.mode is not TierMode.STORED_VALUE:
+        return None
+    row = await standing(brand_id, member_id, program, at)
+    if program.mode is TierMode.STORED_VALUE:
+        row.qualifying = max(row.qualifying, top_up_minor)
+    upgrade = None
+    if reached > row.level:
+        welcome = sum(lv.welcome_points for lv in levels_of(program) if row.level < lv.level <= reached)
+        upgrade = Upgrade(row.level, reached, welcome)
+        row.level = reached
+    await row.save()
+    return upgrade

@@ -29,7 +29,7 @@ async def drop_checks(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('loyalty', '0003_balance_checks')]
+    dependencies = [('loyalty', '0004_wallet')]
 
     initial = False
 
