@@ -23,6 +23,7 @@ from schema.members import MembersMutation, MembersQuery
 from schema.points import PointsMutation, PointsQuery
 from schema.points_checkout import PointsCheckoutMutation
 from schema.roles import RolesMutation, RolesQuery
+from schema.subscriptions import Subscription
 from schema.tiers import TiersMutation, TiersQuery
 
 Query = merge_types("Query", (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery))
@@ -51,6 +52,7 @@ def build_schema(max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2
     return LoyaltySchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Product, Order],
         federation_version="2.11",
         extensions=[

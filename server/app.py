@@ -1,4 +1,5 @@
-"""The Starlette application: /graphql (GraphiQL in development), /healthz, /readyz."""
+"""The Starlette application: /graphql (GraphiQL in development; graphql-transport-ws subscriptions),
+/healthz, /readyz, /metrics."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import structlog
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 from tortoise import Tortoise
 
@@ -21,6 +22,7 @@ from resolvers.context import Context
 from schema import build_schema
 from server import db
 from server.auth import principal_from_authorization
+from server.events import install_event_bus, uninstall_event_bus
 from server.redis import make_redis
 from server.settings import Settings, get_settings
 from server.tokens import TokenIssuer
@@ -48,6 +50,15 @@ class LoyaltyGraphQL(GraphQL):
             response=response,
         )
 
+    async def on_ws_connect(self, context: Context):
+        # Browsers cannot set headers on a WebSocket: graphql-transport-ws clients send the
+        # credential in `connection_init`'s payload instead, e.g. {"authorization": "Bearer …"}.
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        authorization = params.get("authorization") or params.get("Authorization")
+        if isinstance(authorization, str):
+            context.principal = await principal_from_authorization(authorization, self.tokens)
+        return await super().on_ws_connect(context)
+
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> Starlette:
     settings = settings or get_settings()
@@ -64,6 +75,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     async def lifespan(app: Starlette):
         await db.init_db(settings.database_url, settings.db_pool_max)
         await enforcer.load_enforcer()
+        bus = app.state.event_bus = install_event_bus(settings.redis_url)
         watcher = None
         if settings.redis_url:
             from server.watcher import start_policy_watcher
@@ -75,6 +87,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             if watcher is not None:
                 watcher.close = True
             enforcer.clear_policy_change_callbacks()
+            await uninstall_event_bus(bus)
             await runtime.redis.aclose()
             await db.close_db()
 
@@ -99,6 +112,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
