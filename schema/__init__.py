@@ -20,6 +20,7 @@ from schema.extensions import ErrorCodes
 from schema.federation import Order, Product
 from schema.franchise import FranchiseMutation, FranchiseQuery
 from schema.members import MembersMutation, MembersQuery
+from schema.observability import ObserveOperations
 from schema.points import PointsMutation, PointsQuery
 from schema.points_checkout import PointsCheckoutMutation
 from schema.roles import RolesMutation, RolesQuery
@@ -60,6 +61,7 @@ def build_schema(max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            ObserveOperations,
             ErrorCodes,
         ],
     )

@@ -23,6 +23,7 @@ from schema import build_schema
 from server import db
 from server.auth import principal_from_authorization
 from server.events import install_event_bus, uninstall_event_bus
+from server.metrics import install_metrics, metrics_endpoint
 from server.redis import make_redis
 from server.settings import Settings, get_settings
 from server.tokens import TokenIssuer
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     )
     tokens = TokenIssuer(secret_key=settings.secret_key, ttl_seconds=settings.token_ttl_seconds)
     schema = build_schema(settings.max_query_depth, settings.max_aliases, settings.max_tokens)
+    install_metrics()
     graphql = LoyaltyGraphQL(schema, runtime=runtime, tokens=tokens, graphiql=settings.graphiql_enabled)
 
     @contextlib.asynccontextmanager
@@ -115,6 +117,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
         ],
         lifespan=lifespan,
     )

@@ -26,6 +26,7 @@ from taskiq_redis import ListQueueBroker, RedisAsyncResultBackend
 from domain.points.expiry import expire_due_lots
 from domain.tiers.birthdays import grant_birthday_rewards
 from domain.tiers.service import evaluate_tiers as evaluate_due_tiers
+from server.metrics import JobMetricsMiddleware
 from server.settings import get_settings
 
 QUEUE = "loyalty:jobs"
@@ -65,6 +66,7 @@ def make_broker(redis_url: str | None) -> AsyncBroker:
             RedisAsyncResultBackend(redis_url, result_ex_time=RESULTS_KEPT_SECONDS))
     else:
         broker = InMemoryBroker()
+    broker.add_middlewares(JobMetricsMiddleware())
     broker.register_task(expire_points, task_name="expire_points", schedule=EXPIRE_POINTS_SCHEDULE)
     broker.register_task(evaluate_tiers, task_name="evaluate_tiers", schedule=EVALUATE_TIERS_SCHEDULE)
     broker.register_task(birthday_rewards, task_name="birthday_rewards", schedule=BIRTHDAY_REWARDS_SCHEDULE)
