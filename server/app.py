@@ -23,6 +23,7 @@ from schema import build_schema
 from server import db
 from server.auth import principal_from_authorization
 from server.events import install_event_bus, uninstall_event_bus
+from server.graphiql import with_demo_hint
 from server.metrics import install_metrics, metrics_endpoint
 from server.redis import make_redis
 from server.settings import Settings, get_settings
@@ -50,6 +51,10 @@ class LoyaltyGraphQL(GraphQL):
             request=request,
             response=response,
         )
+
+    @property
+    def graphql_ide_html(self) -> str:
+        return with_demo_hint(super().graphql_ide_html)
 
     async def on_ws_connect(self, context: Context):
         # Browsers cannot set headers on a WebSocket: graphql-transport-ws clients send the
