@@ -56,7 +56,7 @@ bench-accrual: install
 
 ## Fuzz the GraphQL API with the full budget: 600 documents x 6 callers = 3,600 requests (bench/RESULTS.md).
 fuzz: install
-	LOYALTY_FUZZ_DOCUMENTS=$${LOYALTY_FUZZ_DOCUMENTS:-600} $(BIN)/pytest tests/fuzz -q -s -p no:randomly
+	LOYALTY_FUZZ_DOCUMENTS=$${LOYALTY_FUZZ_DOCUMENTS:-600} $(BIN)/pytest tests/fuzz/test_fuzz_graphql.py -q -s
 
 clean:
 	rm -rf $(VENV) var
