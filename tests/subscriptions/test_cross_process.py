@@ -1,5 +1,6 @@
 """Two server processes on one PostgreSQL database and one Redis: a purchase recorded through
-process A reaches a subscriber connected to process B (Redis pub/sub, published after commit)."""
+process A reaches a subscriber connected to process B (Redis pub/sub, published after commit),
+and so does an expiry run by the command line in a third process."""
 
 from __future__ import annotations
 
@@ -89,3 +90,15 @@ async def test_change_made_through_a_reaches_subscriber_on_b(app, database_url, 
                 change = await sub.next_change()
                 assert (change["balance"], change["delta"], change["kind"]) == (120, 120, "EARN")
                 assert change["memberId"] == str(world.member_a.id)
+
+                # and when the expiry job runs in a third process (`loyalty expire-points`) at a
+                # moment past the lot's expiry, the subscriber on B hears that too
+                env = {**os.environ, "LOYALTY_DATABASE_URL": database_url, "LOYALTY_REDIS_URL": REDIS_URL,
+                       "LOYALTY_SECRET_KEY": TEST_SECRET, "LOYALTY_ENV": "test"}
+                expiry = await asyncio.create_subprocess_exec(
+                    str(Path(sys.executable).parent / "loyalty"), "expire-points", "--at", "2100-01-01T00:00+00:00",
+                    cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                output, _ = await expiry.communicate()
+                assert expiry.returncode == 0, output.decode()
+                expired = await sub.next_change()
+                assert (expired["balance"], expired["delta"], expired["kind"]) == (0, -120, "EXPIRE")
