@@ -83,7 +83,8 @@ def record(event: BalanceChanged) -> None:
     pending = _pending.get()
     if pending is None:
         # A balance moved outside atomic(): its subscribers would never hear of it.
-        raise RuntimeError("balances change only inside domain.events.atomic()")
+        raise RuntimeError("balances change only inside domain.events.atomic(): open the transaction that "
+                           "moves a balance with it instead of in_transaction()")
     pending.append(event)
 
 
