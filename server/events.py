@@ -48,9 +48,6 @@ class InProcessBus:
             if not self._queues[topic]:
                 del self._queues[topic]
 
-    def subscribers(self, topic: str) -> int:
-        return len(self._queues.get(topic, ()))
-
     async def aclose(self) -> None:
         return None
 

@@ -32,6 +32,10 @@ NEGATIVE_SHARE = 0.2
 # last, so that they do not turn the rest of the run into UNAUTHENTICATED / FORBIDDEN answers.
 ACCESS_CHANGING = ("updateStaffRole", "revokeApiClient", "grantRolePermission", "revokeRolePermission")
 ACCESS_CHANGING_SHARE = 0.05
+# A share of documents call only the operations that move points, with ids of the first brand's
+# members and stores, so the ledger check afterwards has real traffic to check.
+BALANCE_MOVING = ("recordPurchase", "refundPurchase", "payWithPoints", "refundPointsPayment", "adjustPoints")
+BALANCE_MOVING_SHARE = 0.2
 
 
 def _any_representation(ids: st.SearchStrategy[str]) -> st.SearchStrategy[graphql.ValueNode]:
@@ -49,9 +53,22 @@ def _any_representation(ids: st.SearchStrategy[str]) -> st.SearchStrategy[graphq
 KNOWN_ORDER_IDS = ("fuzz-order-1", "fuzz-order-2")
 
 
-def custom_scalars(known_ids: list[str]) -> dict[str, st.SearchStrategy[graphql.ValueNode]]:
+def custom_scalars(known_ids: list[str], *, well_formed: bool = False) -> dict[str, st.SearchStrategy[graphql.ValueNode]]:
     """Values that are mostly well-formed (so requests get past parsing into the services),
-    with real ids and order ids of the world often enough to reach its rows."""
+    with real ids and order ids of the world often enough to reach its rows; `well_formed`:
+    only those, so that balance-moving calls succeed often enough."""
+    if well_formed:
+        amounts = st.decimals(min_value=1, max_value=2000, places=2, allow_nan=False, allow_infinity=False)
+        return {
+            "ID": st.sampled_from(known_ids).map(nodes.String),
+            "Decimal": amounts.map(str).map(nodes.String),
+            "String": st.one_of(st.sampled_from(KNOWN_ORDER_IDS), st.text(min_size=1, max_size=8)).map(nodes.String),
+            "DateTime": st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1),
+                                     timezones=st.just(UTC)).map(datetime.isoformat).map(nodes.String),
+            "Date": st.dates().map(str).map(nodes.String),
+            "JSON": st.just(nodes.String("{}")),
+            "_Any": _any_representation(st.sampled_from(known_ids)),
+        }
     known = st.sampled_from(known_ids)
     ids = st.one_of(known, known, known, st.integers(-5, 10**19).map(str), st.text(max_size=12))
     decimals = st.one_of(
@@ -144,14 +161,19 @@ async def fuzz(client, world, *, documents: int, seed_value: int) -> FuzzReport:
     known_ids = sorted({str(o.id) for o in (world.store_a, world.store_b, world.member_a, world.member_b,
                                             world.other_member, world.other_store, world.admin)})
     scalars = custom_scalars(known_ids)
+    first_brand = custom_scalars([str(o.id) for o in (world.store_a, world.store_b, world.member_a, world.member_b)],
+                                 well_formed=True)
     operations = set(sdl.query_type.fields) | set(sdl.mutation_type.fields)
     most = sorted(operations - set(ACCESS_CHANGING))
     last = max(1, int(documents * ACCESS_CHANGING_SHARE))
     negative = int(documents * NEGATIVE_SHARE)
-    positive = documents - negative - last
+    moving = int(documents * BALANCE_MOVING_SHARE)
+    positive = documents - negative - last - moving
     generated = (generate(from_schema(sdl, fields=most, custom_scalars=scalars), positive, seed_value)
                  + generate(from_schema(sdl, fields=most, custom_scalars=scalars, mode=Mode.NEGATIVE), negative,
-                            seed_value + 1))
+                            seed_value + 1)
+                 + generate(from_schema(sdl, fields=BALANCE_MOVING, custom_scalars=first_brand), moving,
+                            seed_value + 3))
     random.Random(seed_value).shuffle(generated)
     generated += generate(from_schema(sdl, fields=ACCESS_CHANGING, custom_scalars=scalars), last, seed_value + 2)
     report = FuzzReport(documents=len(generated))
