@@ -38,7 +38,8 @@ def free_port() -> int:
 def server_process(database_url: str, log: Path):
     port = free_port()
     env = {**os.environ, "LOYALTY_DATABASE_URL": database_url, "LOYALTY_REDIS_URL": REDIS_URL,
-           "LOYALTY_SECRET_KEY": TEST_SECRET, "LOYALTY_ENV": "test", "LOYALTY_LOG_LEVEL": "WARNING"}
+           "LOYALTY_SECRET_KEY": TEST_SECRET, "LOYALTY_ENV": "test", "LOYALTY_LOG_LEVEL": "WARNING",
+           "LOYALTY_DB_POOL_MAX": "5"}  # the PostgreSQL server is shared: take few connections
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "--factory", "server.app:create_app", "--host", "127.0.0.1",
