@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from tortoise import Tortoise
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.transactions import in_transaction
 
 log = logging.getLogger("loyalty.events")
@@ -92,6 +94,11 @@ def record(event: BalanceChanged) -> None:
 async def atomic() -> AsyncIterator[None]:
     """`in_transaction()` whose recorded events are published after the outermost commit."""
     parent = _pending.get()
+    if parent is None and _in_plain_transaction():
+        # Its commit would only release a savepoint: publishing then could announce a change
+        # that the outer transaction still rolls back.
+        raise RuntimeError("domain.events.atomic() inside a plain in_transaction(): open the outer "
+                           "transaction with atomic() too")
     pending: list[BalanceChanged] = []
     token = _pending.set(pending)
     try:
@@ -104,6 +111,10 @@ async def atomic() -> AsyncIterator[None]:
         parent.extend(pending)
     elif pending:
         await _publish(pending)
+
+
+def _in_plain_transaction() -> bool:
+    return isinstance(Tortoise.get_connection("default"), TransactionalDBClient)
 
 
 async def _publish(events: list[BalanceChanged]) -> None:

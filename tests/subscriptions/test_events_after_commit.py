@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tortoise.transactions import in_transaction
 
 from domain import events
 from domain.points.models import LedgerKind, PointsLedgerEntry
@@ -60,6 +61,15 @@ async def test_a_failed_savepoint_drops_only_its_own_events(captured):
                 events.record(change(2))
                 1 / 0
     assert [[e.delta for e in batch] for batch in captured.published] == [[1]]
+
+
+async def test_atomic_refuses_to_nest_in_a_plain_transaction(captured):
+    # its end would release a savepoint, not commit: publishing there could announce a rollback
+    with pytest.raises(RuntimeError, match="plain in_transaction"):
+        async with in_transaction():
+            async with events.atomic():
+                events.record(change(1))
+    assert captured.published == []
 
 
 def test_a_balance_cannot_change_outside_atomic(captured):
