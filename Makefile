@@ -10,7 +10,7 @@ export APOLLO_TELEMETRY_DISABLED := 1
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: install run test test-postgres lint schema migrations bench clean federation-deps supergraph federation-demo
+.PHONY: install run test test-postgres lint schema migrations bench fuzz clean federation-deps supergraph federation-demo
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ bench: install
 .PHONY: bench-accrual
 bench-accrual: install
 	$(BIN)/python bench/accrual.py
+
+## Fuzz the GraphQL API with the full budget: 600 documents x 6 callers = 3,600 requests (bench/RESULTS.md).
+fuzz: install
+	LOYALTY_FUZZ_DOCUMENTS=$${LOYALTY_FUZZ_DOCUMENTS:-600} $(BIN)/pytest tests/fuzz/test_fuzz_graphql.py -q -s
 
 clean:
 	rm -rf $(VENV) var

@@ -24,6 +24,8 @@ class Context:
     loaders: Loaders = field(default_factory=lambda: Loaders())
     request: Any = None
     response: Any = None
+    # graphql-transport-ws: the `connection_init` payload (may carry `authorization`).
+    connection_params: Any = None
     _memo: dict[str, Any] = field(default_factory=dict)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:

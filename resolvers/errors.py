@@ -6,6 +6,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
+from domain import metrics
 from franchise.errors import DomainError, FranchiseErrorCode
 
 
@@ -17,6 +18,7 @@ class UserErrorData:
 
 
 def user_error(error: DomainError) -> UserErrorData:
+    metrics.count("user_errors", code=error.code.value)
     return UserErrorData(code=error.code.value, field=error.field, message=error.message)
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 from functools import lru_cache
 
 import strawberry
+from graphql import GraphQLError
+from strawberry.federation.schema import FederationAny
+from strawberry.types import Info
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -21,10 +25,12 @@ from schema.federation import Order, Product
 from schema.franchise import FranchiseMutation, FranchiseQuery
 from schema.giftcards import GiftCardsMutation, GiftCardsQuery, GiftCardTemplate
 from schema.members import MembersMutation, MembersQuery
+from schema.observability import ObserveOperations
 from schema.paid_membership import PaidMembershipMutation
 from schema.points import PointsMutation, PointsQuery
 from schema.points_checkout import PointsCheckoutMutation
 from schema.roles import RolesMutation, RolesQuery
+from schema.subscriptions import Subscription
 from schema.tiers import TiersMutation, TiersQuery
 from schema.wallet import WalletMutation, WalletQuery
 
@@ -40,6 +46,31 @@ Mutation = merge_types(
 
 
 class LoyaltySchema(strawberry.federation.Schema):
+    def entities_resolver(self, info: Info, representations: list[FederationAny]) -> list[FederationAny]:
+        # Strawberry answers a representation of an unknown type, or with keys its
+        # resolve_reference does not take, with a KeyError / TypeError: an internal error for
+        # what is the caller's mistake (found by tests/fuzz). Refuse those as BAD_USER_INPUT.
+        for index, representation in enumerate(representations):
+            problem = self._representation_problem(representation)
+            if problem:
+                raise GraphQLError(f"representations[{index}]: {problem}", extensions={"code": "BAD_USER_INPUT"})
+        return super().entities_resolver(info, representations)
+
+    def _representation_problem(self, representation) -> str | None:
+        if not isinstance(representation, dict) or not isinstance(representation.get("__typename"), str):
+            return "an object with a __typename is expected"
+        type_ = self.schema_converter.type_map.get(representation["__typename"])
+        origin = getattr(getattr(type_, "definition", None), "origin", None)
+        resolve = getattr(origin, "resolve_reference", None)
+        if resolve is None:
+            return "not an entity of this subgraph"
+        parameters = {name: p for name, p in inspect.signature(resolve).parameters.items() if name != "info"}
+        given = set(representation) - {"__typename"}
+        required = {name for name, p in parameters.items() if p.default is inspect.Parameter.empty}
+        if not required <= given or not given <= set(parameters):
+            return f"{representation['__typename']} is looked up by {', '.join(sorted(required))}"
+        return None
+
     def process_errors(self, errors, execution_context=None) -> None:
         # ErrorCodes already logged what is internal; denials and bad input are not errors of ours.
         return None
@@ -57,6 +88,7 @@ def build_schema(max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2
     return LoyaltySchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[Product, Order, GiftCardTemplate],
         federation_version="2.11",
         extensions=[
@@ -64,6 +96,7 @@ def build_schema(max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
+            ObserveOperations,
             ErrorCodes,
         ],
     )

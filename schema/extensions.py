@@ -23,6 +23,12 @@ class ErrorCodes(SchemaExtension):
         if result is not None and getattr(result, "errors", None):
             result.errors = [self._classify(error) for error in result.errors]
 
+    def on_stream_result(self, result):
+        # Subscriptions (and operations over WebSocket) send each result before on_operation ends.
+        if getattr(result, "errors", None):
+            result.errors = [self._classify(error) for error in result.errors]
+        yield
+
     def _classify(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
         if original is None:

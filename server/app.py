@@ -1,4 +1,5 @@
-"""The Starlette application: /graphql (GraphiQL in development), /healthz, /readyz."""
+"""The Starlette application: /graphql (GraphiQL in development; graphql-transport-ws subscriptions),
+/healthz, /readyz, /metrics."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import structlog
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from tortoise import Tortoise
 
 from domain.runtime import LoggingCodeSender, Runtime
@@ -20,7 +21,10 @@ from resolvers.context import Context
 from schema import build_schema
 from server import db
 from server.auth import principal_from_authorization
+from server.events import install_event_bus, uninstall_event_bus
+from server.graphiql import with_demo_hint
 from server.http import GraphQLOverHTTP
+from server.metrics import install_metrics, metrics_endpoint
 from server.persisted import PersistedQueries
 from server.redis import make_redis
 from server.settings import Settings, get_settings
@@ -50,6 +54,19 @@ class LoyaltyGraphQL(GraphQLOverHTTP):
             response=response,
         )
 
+    @property
+    def graphql_ide_html(self) -> str:
+        return with_demo_hint(super().graphql_ide_html)
+
+    async def on_ws_connect(self, context: Context):
+        # Browsers cannot set headers on a WebSocket: graphql-transport-ws clients send the
+        # credential in `connection_init`'s payload instead, e.g. {"authorization": "Bearer …"}.
+        params = context.connection_params if isinstance(context.connection_params, dict) else {}
+        authorization = params.get("authorization") or params.get("Authorization")
+        if isinstance(authorization, str):
+            context.principal = await principal_from_authorization(authorization, self.tokens)
+        return await super().on_ws_connect(context)
+
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> Starlette:
     settings = settings or get_settings()
@@ -60,6 +77,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     )
     tokens = TokenIssuer(secret_key=settings.secret_key, ttl_seconds=settings.token_ttl_seconds)
     schema = build_schema(settings.max_query_depth, settings.max_aliases, settings.max_tokens)
+    install_metrics()
     graphql = LoyaltyGraphQL(schema, runtime=runtime, tokens=tokens, graphiql=settings.graphiql_enabled,
                              persisted=PersistedQueries.from_settings(settings, runtime.redis))
 
@@ -67,6 +85,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     async def lifespan(app: Starlette):
         await db.init_db(settings.database_url, settings.db_pool_max)
         await enforcer.load_enforcer()
+        bus = app.state.event_bus = install_event_bus(settings.redis_url)
         watcher = None
         if settings.redis_url:
             from server.watcher import start_policy_watcher
@@ -78,6 +97,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             if watcher is not None:
                 watcher.close = True
             enforcer.clear_policy_change_callbacks()
+            await uninstall_event_bus(bus)
             await runtime.redis.aclose()
             await db.close_db()
 
@@ -102,8 +122,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
         ],
         lifespan=lifespan,
     )

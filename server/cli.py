@@ -26,16 +26,21 @@ def _run(work: Callable[[], Awaitable[T]], *, database: bool = True) -> T:
     """Run `work` with the database open (migrated), closing it after, whatever happens."""
     from policies import enforcer
     from server import db
+    from server.events import install_event_bus, uninstall_event_bus
 
     async def main() -> T:
         settings = get_settings()
         if not database:
             return await work()
         await db.init_db(settings.database_url)
+        # With Redis, balance changes made here (expiry, birthday points) reach the API's subscribers.
+        bus = install_event_bus(settings.redis_url) if settings.redis_url else None
         try:
             await enforcer.load_enforcer()
             return await work()
         finally:
+            if bus is not None:
+                await uninstall_event_bus(bus)
             await db.close_db()
 
     return asyncio.run(main())

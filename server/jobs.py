@@ -35,6 +35,7 @@ from domain.tiers.birthdays import grant_birthday_rewards
 from domain.tiers.service import evaluate_tiers as evaluate_due_tiers
 from domain.wallet.expiry import expire_due_bonus
 from domain.wallet.membership import expire_paid_memberships as end_due_memberships
+from server.metrics import JobMetricsMiddleware
 from server.settings import get_settings
 
 QUEUE = "loyalty:jobs"
@@ -100,6 +101,7 @@ def make_broker(redis_url: str | None) -> AsyncBroker:
             RedisAsyncResultBackend(redis_url, result_ex_time=RESULTS_KEPT_SECONDS))
     else:
         broker = InMemoryBroker()
+    broker.add_middlewares(JobMetricsMiddleware())
     broker.register_task(expire_points, task_name="expire_points", schedule=EXPIRE_POINTS_SCHEDULE)
     broker.register_task(evaluate_tiers, task_name="evaluate_tiers", schedule=EVALUATE_TIERS_SCHEDULE)
     broker.register_task(birthday_rewards, task_name="birthday_rewards", schedule=BIRTHDAY_REWARDS_SCHEDULE)

@@ -12,6 +12,8 @@ def configure_logging(level: str, *, json: bool) -> None:
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso"),
+        # Keys passed as `extra=` to stdlib loggers (e.g. the GraphQL access line) become fields.
+        structlog.stdlib.ExtraAdder(),
     ]
     renderer = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     formatter = structlog.stdlib.ProcessorFormatter(

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from tortoise.transactions import in_transaction
-
+from domain import events
 from domain.members.errors import MemberErrorCode
 from domain.members.models import MemberSource
 from domain.members.service import Enrolment, create_member
@@ -75,7 +74,7 @@ async def import_members(
                 )
             if not 0 <= row.opening_points <= MAX_OPENING_POINTS:
                 raise invalid(f"Opening points are 0 to {MAX_OPENING_POINTS:,}.", "openingPoints")
-            async with in_transaction():  # the member and its opening balance land together
+            async with events.atomic():  # the member and its opening balance land together
                 member = await create_member(
                     brand, row.enrolment, home_store_id=store.id,
                     source=row.enrolment.source or MemberSource.IMPORT, referrer_id=None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from tortoise.transactions import in_transaction
+from domain import events
 
 from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
@@ -36,7 +36,7 @@ async def adjust_points(principal: Principal, *, member_id: int, delta: int, rea
         raise DomainError(MemberErrorCode.MEMBER_NOT_FOUND, "No such member.", "memberId")
     now = now or datetime.now(timezone.utc)
     rules = await points_rules.current_rules(principal.brand_id)
-    async with in_transaction():
+    async with events.atomic():
         account = await ledger.lock_account(principal.brand_id, member.id)
         done = await PointsLedgerEntry.filter(brand_id=principal.brand_id, idempotency_key=key).first()
         if done is not None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tortoise.transactions import in_transaction
+from domain import events
 
 from domain.points import ledger
 from domain.points.models import PointsLot
@@ -25,7 +25,7 @@ async def expire_due_lots(now: datetime, *, brand_id: int | None = None, batch: 
     total = 0
     for start in range(0, len(members), batch):
         for member_brand, member_id in members[start:start + batch]:
-            async with in_transaction():
+            async with events.atomic():
                 account = await ledger.lock_account(member_brand, member_id)
                 total += await ledger.expire_account(account, now=now, actor=JOB_ACTOR)
     return total

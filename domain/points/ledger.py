@@ -1,6 +1,6 @@
 """The only code that moves points. Callers hold a transaction and the locked account:
 
-    async with in_transaction():
+    async with events.atomic():  # in_transaction() that publishes balance changes after commit
         account = await lock_account(brand_id, member_id)
         await credit(account, ...) / await debit(account, ...)
 
@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from domain import events, metrics
 from domain.points.errors import PointsErrorCode
 from domain.points.models import LedgerKind, PointsAccount, PointsLedgerEntry, PointsLot, PointsLotUse
 from franchise.errors import DomainError
@@ -52,6 +53,12 @@ async def _entry(account: PointsAccount, kind: LedgerKind, points: int, delta: i
     account.debt += debt_delta
     if account.balance < 0 or account.debt < 0:
         raise AssertionError("a ledger movement would make a balance negative")
+    metrics.count("ledger_writes", ledger="points", kind=kind.value)
+    if delta:
+        events.record(events.BalanceChanged(
+            account="points", brand_id=account.brand_id, member_id=account.member_id, balance=account.balance,
+            delta=delta, kind=kind.value, occurred_at=move.occurred_at,
+        ))
     return await PointsLedgerEntry.create(
         brand_id=account.brand_id, member_id=account.member_id, kind=kind, points=points,
         delta=delta, debt_delta=debt_delta, balance_after=account.balance,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
+from domain import events
 
 from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
@@ -70,7 +70,7 @@ async def pay_with_points(principal: Principal, *, member_id: int, store_id: int
     rules = await points_rules.current_rules(principal.brand_id)
     now = now or datetime.now(timezone.utc)
     try:
-        async with in_transaction():
+        async with events.atomic():
             account = await ledger.lock_account(principal.brand_id, member.id)
             existing = await PointsPayment.filter(brand_id=principal.brand_id, order_id=order_id).first()
             if existing is not None:
@@ -107,7 +107,7 @@ async def refund_points_payment(principal: Principal, *, order_id: str, now: dat
     if found is None:
         raise DomainError(PointsErrorCode.PURCHASE_NOT_FOUND, "No points payment for this order.", "orderId")
     now = now or datetime.now(timezone.utc)
-    async with in_transaction():
+    async with events.atomic():
         account = await ledger.lock_account(principal.brand_id, found.member_id)
         payment = await PointsPayment.filter(id=found.id).select_for_update().first()
         if payment.refunded_at is not None:

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
-from tortoise.transactions import in_transaction
+from domain import events
 
 from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
@@ -136,7 +136,7 @@ async def record_purchase(principal: Principal, *, member_id: int, store_id: int
     zone = await points_rules.brand_timezone(principal.brand_id)
     program = await _tier_program(member)
     try:
-        async with in_transaction():
+        async with events.atomic():
             account = await ledger.lock_account(principal.brand_id, member.id)
             existing = await Purchase.filter(brand_id=principal.brand_id, channel=channel.value, order_id=order_id).first()
             if existing is not None:
@@ -202,7 +202,7 @@ async def refund_purchase(principal: Principal, *, order_id: str, channel: Chann
     if found is None:
         raise DomainError(PointsErrorCode.PURCHASE_NOT_FOUND, "No such order.", "orderId")
     now = now or _now()
-    async with in_transaction():
+    async with events.atomic():
         account = await ledger.lock_account(principal.brand_id, found.member_id)
         purchase = await Purchase.filter(id=found.id).select_for_update().first()
         done = await PurchaseRefund.filter(purchase_id=purchase.id, refund_id=refund_id).first()

@@ -7,7 +7,7 @@ import calendar
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from tortoise.transactions import in_transaction
+from domain import events
 
 from domain.members.models import Member
 from domain.points import ledger, rules as points_rules
@@ -45,7 +45,7 @@ async def grant_birthday_rewards(now: datetime, *, brand_id: int | None = None) 
             if not _celebrates(member.birthday, today):
                 continue
             key = f"birthday:{member.id}:{today.year}"
-            async with in_transaction():
+            async with events.atomic():
                 account = await ledger.lock_account(brand.id, member.id)
                 if await PointsLedgerEntry.filter(brand_id=brand.id, idempotency_key=key).exists():
                     continue

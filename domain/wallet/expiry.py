@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tortoise.transactions import in_transaction
 
+from domain import events
 from domain.wallet import ledger
 from domain.wallet.models import Bucket, WalletGrant
 
@@ -23,7 +23,7 @@ async def expire_due_bonus(now: datetime, *, brand_id: int | None = None) -> int
         due = due.filter(brand_id=brand_id)
     total = 0
     for member_brand, member_id in await due.distinct().values_list("brand_id", "member_id"):
-        async with in_transaction():
+        async with events.atomic():
             wallet = await ledger.lock_wallet(member_brand, member_id)
             total += await ledger.expire_wallet(wallet, now=now, actor=JOB_ACTOR)
     return total

@@ -1,6 +1,6 @@
 """The only code that moves wallet money. Callers hold a transaction and the locked wallet:
 
-    async with in_transaction():
+    async with events.atomic():  # in_transaction() that publishes balance changes after commit
         wallet = await lock_wallet(brand_id, member_id)
         await grant(...) / await spend(...) / await restore(...) / await drain(...)
 
@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from domain import events, metrics
 from domain.wallet.errors import WalletErrorCode
 from domain.wallet.models import Bucket, ConsumptionRule, Wallet, WalletGrant, WalletLedgerEntry, WalletLedgerKind, \
     WalletLedgerLine
@@ -61,6 +62,13 @@ async def _entry(wallet: Wallet, kind: WalletLedgerKind, moves: list[tuple[Walle
     wallet.bonus_minor += bonus
     if wallet.principal_minor < 0 or wallet.bonus_minor < 0:
         raise AssertionError("a wallet movement would make a balance negative")
+    metrics.count("ledger_writes", ledger="wallet", kind=kind.value)
+    if principal or bonus:
+        events.record(events.BalanceChanged(
+            account="wallet", brand_id=wallet.brand_id, member_id=wallet.member_id,
+            balance=wallet.principal_minor + wallet.bonus_minor, delta=principal + bonus, kind=kind.value,
+            occurred_at=move.occurred_at,
+        ))
     entry = await WalletLedgerEntry.create(
         brand_id=wallet.brand_id, member_id=wallet.member_id, kind=kind, principal_delta=principal,
         bonus_delta=bonus, principal_after=wallet.principal_minor, bonus_after=wallet.bonus_minor,

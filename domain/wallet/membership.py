@@ -12,8 +12,8 @@ from fractions import Fraction
 
 from dateutil.relativedelta import relativedelta
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
+from domain import events
 from domain.members.models import Member
 from domain.wallet.common import brand_member, now_utc
 from domain.wallet.errors import WalletErrorCode
@@ -78,7 +78,7 @@ async def upsert_paid_membership_plan(principal: Principal, plan: MembershipPlan
                                       plan_id: int | None = None) -> PaidMembershipPlan:
     authorize(principal, "paid_membership.plan", "write")
     values = _checked(plan)
-    async with in_transaction():
+    async with events.atomic():
         if plan_id is None:
             row, before = await PaidMembershipPlan.create(brand_id=principal.brand_id, **values), {}
         else:
@@ -126,7 +126,7 @@ async def purchase_paid_membership(principal: Principal, *, member_id: int, plan
         raise DomainError(WalletErrorCode.MEMBERSHIP_PLAN_NOT_FOUND, "No such membership plan on sale.", "planId")
     now = now_utc(now)
     try:
-        async with in_transaction():
+        async with events.atomic():
             await Member.filter(id=member.id).select_for_update().first()  # one change per member at a time
             done = await PaidMembershipLedgerEntry.filter(brand_id=principal.brand_id, idempotency_key=key).first()
             if done is not None:
@@ -178,7 +178,7 @@ async def refund_paid_membership(principal: Principal, *, member_id: int, refund
     refund_id = validation.text(refund_id, "refundId", max_length=64)
     key = f"refund:{refund_id}"
     now = now_utc(now)
-    async with in_transaction():
+    async with events.atomic():
         await Member.filter(id=member.id).select_for_update().first()
         done = await PaidMembershipLedgerEntry.filter(brand_id=principal.brand_id, idempotency_key=key).first()
         if done is not None:
@@ -213,7 +213,7 @@ async def expire_paid_memberships(now: datetime, *, brand_id: int | None = None)
         due = due.filter(brand_id=brand_id)
     count = 0
     for member_id in await due.values_list("member_id", flat=True):
-        async with in_transaction():
+        async with events.atomic():
             await Member.filter(id=member_id).select_for_update().first()
             row = await PaidMembership.filter(member_id=member_id).first()
             if row.state is not MembershipState.ACTIVE or row.ends_at > now:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
+from domain import events
 from domain.wallet import ledger
 from domain.wallet.common import brand_member, now_utc
 from domain.wallet.errors import WalletErrorCode
@@ -49,7 +49,7 @@ async def pay_with_wallet(principal: Principal, *, member_id: int, store_id: int
     rule = await consumption_rule(principal.brand_id)
     now = now_utc(now)
     try:
-        async with in_transaction():
+        async with events.atomic():
             wallet = await ledger.lock_wallet(principal.brand_id, member.id, create=False)
             existing = await WalletPayment.filter(brand_id=principal.brand_id, order_id=order_id).first()
             if existing is not None:
@@ -84,7 +84,7 @@ async def refund_wallet_payment(principal: Principal, *, order_id: str, now: dat
     if found is None:
         raise DomainError(WalletErrorCode.PAYMENT_NOT_FOUND, "No wallet payment for this order.", "orderId")
     now = now_utc(now)
-    async with in_transaction():
+    async with events.atomic():
         wallet = await ledger.lock_wallet(principal.brand_id, found.member_id)
         payment = await WalletPayment.filter(id=found.id).select_for_update().first()
         if payment.refunded_at is not None:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tortoise.expressions import Q
-from tortoise.transactions import in_transaction
 
+from domain import events
 from domain.wallet.errors import WalletErrorCode
 from domain.wallet.models import ConsumptionRule, PlanKind, TopUpPlan, WalletSettings
 from franchise import audit, validation
@@ -94,7 +94,7 @@ async def upsert_top_up_plan(principal: Principal, plan: PlanInput, plan_id: int
     """Create a plan, or replace every field of one (hq_operator); audited."""
     authorize(principal, "wallet.plan", "write")
     values = await _checked(principal.brand_id, plan)
-    async with in_transaction():
+    async with events.atomic():
         if plan_id is None:
             row, before = await TopUpPlan.create(brand_id=principal.brand_id, **values), {}
         else:
@@ -140,7 +140,7 @@ async def wallet_settings(principal: Principal) -> ConsumptionRule:
 async def update_wallet_settings(principal: Principal, *, rule: ConsumptionRule) -> ConsumptionRule:
     """HQ sets how payments split principal and bonus; audited."""
     authorize(principal, "wallet.settings", "update")
-    async with in_transaction():
+    async with events.atomic():
         row = await WalletSettings.filter(brand_id=principal.brand_id).select_for_update().first()
         before = row.consumption_rule if row else ConsumptionRule.PROPORTIONAL
         if row is None:

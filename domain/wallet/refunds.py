@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from tortoise.transactions import in_transaction
 
+from domain import events
 from domain.wallet import ledger
 from domain.wallet.common import brand_member, now_utc
 from domain.wallet.errors import WalletErrorCode
@@ -35,7 +35,7 @@ async def refund_wallet_balance(principal: Principal, *, member_id: int, store_i
     reason = validation.text(reason, "reason", max_length=150)
     now = now_utc(now)
     keys = (f"balance-refund:{refund_id}", f"bonus-forfeit:{refund_id}")
-    async with in_transaction():
+    async with events.atomic():
         wallet = await ledger.lock_wallet(principal.brand_id, member.id)
         done = await WalletLedgerEntry.filter(brand_id=principal.brand_id, idempotency_key__in=keys)
         if done:

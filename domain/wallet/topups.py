@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
+from domain import events
 from domain.points import ledger as points_ledger
 from domain.points import rules as points_rules
 from domain.points.models import LedgerKind
@@ -89,7 +89,7 @@ async def top_up_wallet(principal: Principal, *, member_id: int, store_id: int, 
     program = await TierProgram.filter(brand_id=principal.brand_id).first()
     actor = audit.actor_of(principal)
     try:
-        async with in_transaction():
+        async with events.atomic():
             wallet = await ledger.lock_wallet(principal.brand_id, member.id)
             existing = await WalletTopUp.filter(brand_id=principal.brand_id, payment_reference=reference).first()
             if existing is not None:
