@@ -18,18 +18,21 @@ from strawberry.tools import merge_types
 from schema.auth import AuthMutation, AuthQuery
 from schema.extensions import ErrorCodes
 from schema.federation import Order, Product
+from schema.coupons import CouponsMutation
 from schema.franchise import FranchiseMutation, FranchiseQuery
+from schema.mall import MallItem, MallMutation, MallQuery
 from schema.members import MembersMutation, MembersQuery
 from schema.points import PointsMutation, PointsQuery
 from schema.points_checkout import PointsCheckoutMutation
 from schema.roles import RolesMutation, RolesQuery
 from schema.tiers import TiersMutation, TiersQuery
 
-Query = merge_types("Query", (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery))
+Query = merge_types("Query", (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery,
+                             MallQuery))
 Mutation = merge_types(
     "Mutation",
     (AuthMutation, FranchiseMutation, MembersMutation, PointsMutation, PointsCheckoutMutation, RolesMutation,
-     TiersMutation),
+     TiersMutation, MallMutation, CouponsMutation),
 )
 
 
@@ -51,7 +54,7 @@ def build_schema(max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2
     return LoyaltySchema(
         query=Query,
         mutation=Mutation,
-        types=[Product, Order],
+        types=[Product, Order, MallItem],
         federation_version="2.11",
         extensions=[
             lambda: AddValidationRules(limits),

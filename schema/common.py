@@ -6,6 +6,8 @@ import enum
 
 import strawberry
 
+from domain.coupons.errors import CouponErrorCode
+from domain.mall.errors import MallErrorCode
 from domain.members.errors import MemberErrorCode
 from domain.points.errors import PointsErrorCode
 from franchise.errors import FranchiseErrorCode
@@ -14,7 +16,8 @@ from franchise.errors import FranchiseErrorCode
 UserErrorCode = strawberry.enum(
     enum.Enum(
         "UserErrorCode",
-        {c.value: c.value for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode) for c in area},
+        {c.value: c.value for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode,
+                                                     CouponErrorCode, MallErrorCode) for c in area},
     ),
     name="UserErrorCode",
     description="Why a mutation did not do what was asked; the caller can correct it.",

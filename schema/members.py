@@ -9,10 +9,14 @@ from strawberry.types import Info
 
 from domain.members.models import Gender as GenderEnum
 from domain.members.models import MemberSource as MemberSourceEnum
+from resolvers import coupons as coupon_resolvers
+from resolvers import mall as mall_resolvers
 from resolvers import members as resolvers
 from resolvers import points as points_resolvers
 from schema.common import PageInfo, UserError
+from schema.coupons import CouponConnection, CouponStatus
 from schema.franchise import Store
+from schema.mall import RedemptionConnection
 from schema.points import PointsLedgerConnection
 from schema.tiers import TierLevel, TierProgress, current_level, progress_type
 
@@ -65,6 +69,15 @@ class Member:
     @strawberry.field(description="Points of the balance that expire within so many days (0-3660).")
     async def expiring_points(self, info: Info, within_days: int = 30) -> int:
         return await points_resolvers.expiring_points(info, self, within_days)
+
+    @strawberry.field(description="The member's coupons, newest first; by status if given.")
+    async def coupons(self, info: Info, status: CouponStatus | None = None, first: int = 20,  # type: ignore[valid-type]
+                      after: str | None = None) -> CouponConnection:
+        return await coupon_resolvers.member_coupons(info, self, status, first, after)
+
+    @strawberry.field(description="The member's points-mall redemptions, newest first.")
+    async def redemptions(self, info: Info, first: int = 20, after: str | None = None) -> RedemptionConnection:
+        return await mall_resolvers.member_redemptions(info, self, first, after)
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Member | None:

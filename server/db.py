@@ -13,6 +13,8 @@ MODEL_MODULES = [
     "domain.members.models",
     "domain.points.models",
     "domain.tiers.models",
+    "domain.coupons.models",
+    "domain.mall.models",
 ]
 MIGRATIONS_MODULE = "server.migrations"
 
