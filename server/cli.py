@@ -282,28 +282,47 @@ def verify_ledgers(
     brand: str | None = typer.Option(None, help="Only this brand (slug); default: every brand."),
 ) -> None:
     """Check every points account: balance = sum of its ledger = its open lots >= 0, and its debt
-    = the ledger's debt movements >= 0. Exits 1 when any account is inconsistent."""
+    = the ledger's debt movements >= 0; every mall item: stock = sum of its stock movements >= 0;
+    every coupon template: issued = used + unused + expired. Exits 1 when anything is inconsistent."""
     from rich.table import Table
 
+    from domain.coupons.verify import verify_coupons
+    from domain.mall.verify import verify_stock
     from domain.points.models import PointsAccount
     from domain.points.verify import verify_ledgers as check
 
     async def work():
         brand_id = await _brand_id(brand)
         accounts = PointsAccount.all() if brand_id is None else PointsAccount.filter(brand_id=brand_id)
-        return await accounts.count(), await check(brand_id)
+        return await accounts.count(), await check(brand_id), await verify_stock(brand_id), \
+            await verify_coupons(brand_id)
 
-    checked, problems = _run(work)
+    checked, problems, stock, coupons = _run(work)
     if not problems:
         console.print(f"all {checked} accounts consistent")
-        return
-    table = Table("member", "balance", "ledger sum", "open lots", "debt", "ledger debt",
-                  title=f"{len(problems)} of {checked} accounts inconsistent")
-    for problem in problems:
-        table.add_row(*(str(value) for value in (problem.member_id, problem.balance, problem.ledger_sum,
-                                                   problem.lots_sum, problem.debt, problem.ledger_debt)))
-    console.print(table)
-    raise typer.Exit(1)
+    else:
+        table = Table("member", "balance", "ledger sum", "open lots", "debt", "ledger debt",
+                      title=f"{len(problems)} of {checked} accounts inconsistent")
+        for problem in problems:
+            table.add_row(*(str(value) for value in (problem.member_id, problem.balance, problem.ledger_sum,
+                                                       problem.lots_sum, problem.debt, problem.ledger_debt)))
+        console.print(table)
+    if stock:
+        table = Table("mall item", "stock", "movements", title=f"{len(stock)} mall items with inconsistent stock")
+        for item in stock:
+            table.add_row(str(item.item_id), str(item.stock), str(item.movements_sum))
+        console.print(table)
+    if coupons:
+        table = Table("template", "issued", "used", "coupons", "used coupons", "unused", "expired",
+                      title=f"{len(coupons)} coupon templates inconsistent")
+        for t in coupons:
+            table.add_row(*(str(v) for v in (t.template_id, t.issued_count, t.used_count, t.coupons, t.used,
+                                             t.unused, t.expired)))
+        console.print(table)
+    if not stock and not coupons:
+        console.print("mall stock and coupons consistent")
+    if problems or stock or coupons:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -11,7 +11,9 @@ zone named by `cron_offset`:
   lots of a brand in that zone expire. A lot due in another zone waits for the next run at the
   latest; a spend never uses it meanwhile (spending expires the account's due lots first).
 - `evaluate_tiers`: daily at 00:15 Asia/Shanghai, ending the evaluation periods that are over.
-- `birthday_rewards`: daily at 09:00 Asia/Shanghai (a greeting hour), once a year per member."""
+- `birthday_rewards`: daily at 09:00 Asia/Shanghai (a greeting hour), once a year per member.
+- `cancel_expired_pickups`: every 10 minutes, cancelling mall pickups not collected in their
+  window (points back to their lots, stock back)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from taskiq.api import run_receiver_task, run_scheduler_task
 from taskiq.schedule_sources import LabelScheduleSource
 from taskiq_redis import ListQueueBroker, RedisAsyncResultBackend
 
+from domain.mall.redemptions import cancel_expired_pickups as cancel_due_pickups
 from domain.points.expiry import expire_due_lots
 from domain.tiers.birthdays import grant_birthday_rewards
 from domain.tiers.service import evaluate_tiers as evaluate_due_tiers
@@ -58,6 +61,16 @@ async def birthday_rewards() -> int:
     return await grant_birthday_rewards(datetime.now(UTC))
 
 
+CANCEL_EXPIRED_PICKUPS_SCHEDULE = [
+    {"cron": "*/10 * * * *", "schedule_id": "cancel-expired-pickups"},
+]
+
+
+async def cancel_expired_pickups() -> int:
+    """Cancel the mall pickups whose window is over; returns how many."""
+    return await cancel_due_pickups(datetime.now(UTC))
+
+
 def make_broker(redis_url: str | None) -> AsyncBroker:
     """The broker for this deployment, with every task registered on it."""
     if redis_url:
@@ -68,6 +81,8 @@ def make_broker(redis_url: str | None) -> AsyncBroker:
     broker.register_task(expire_points, task_name="expire_points", schedule=EXPIRE_POINTS_SCHEDULE)
     broker.register_task(evaluate_tiers, task_name="evaluate_tiers", schedule=EVALUATE_TIERS_SCHEDULE)
     broker.register_task(birthday_rewards, task_name="birthday_rewards", schedule=BIRTHDAY_REWARDS_SCHEDULE)
+    broker.register_task(cancel_expired_pickups, task_name="cancel_expired_pickups",
+                         schedule=CANCEL_EXPIRED_PICKUPS_SCHEDULE)
     return broker
 
 
