@@ -120,3 +120,33 @@ async def mall_snapshot(brand_id: int | None = None) -> dict[str, list[dict]]:
         query = model.all() if brand_id is None else model.filter(brand_id=brand_id)
         snapshot[model.__name__] = await query.order_by("id").values()
     return snapshot
+
+
+async def bulk_members_with_points(world, count: int, points: int, expires_at: datetime) -> list:
+    """`count` members of store A holding `points` each, written in a few bulk inserts (one
+    EARN entry and one lot each, so the ledger check holds); returns the members."""
+    from domain.members.models import Member, MemberSource
+    from domain.points.models import LedgerKind
+
+    marker = f"bulk-{world.brand.id}-{datetime.now(UTC).timestamp()}"
+    await Member.bulk_create([
+        Member(brand_id=world.brand.id, phone=f"+86139{i:08d}", name=f"bulk {i}", home_store_id=world.store_a.id,
+               source=MemberSource.IMPORT, referral_code=f"B{i:07d}")
+        for i in range(count)
+    ])
+    members = await Member.filter(brand_id=world.brand.id, name__startswith="bulk ").order_by("id")
+    at = datetime.now(UTC)
+    await PointsAccount.bulk_create([
+        PointsAccount(brand_id=world.brand.id, member_id=m.id, balance=points, lifetime_earned=points)
+        for m in members])
+    await PointsLedgerEntry.bulk_create([
+        PointsLedgerEntry(brand_id=world.brand.id, member_id=m.id, kind=LedgerKind.EARN, points=points,
+                          delta=points, balance_after=points, actor="test", reason="seed",
+                          idempotency_key=f"{marker}:{m.id}", occurred_at=at)
+        for m in members])
+    entries = await PointsLedgerEntry.filter(idempotency_key__startswith=marker).values("id", "member_id")
+    await PointsLot.bulk_create([
+        PointsLot(brand_id=world.brand.id, member_id=e["member_id"], entry_id=e["id"], earned=points,
+                  remaining=points, earned_at=at, expires_at=expires_at)
+        for e in entries])
+    return members
