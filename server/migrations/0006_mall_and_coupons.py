@@ -8,6 +8,23 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
+# PostgreSQL refuses a negative stock (the conditional UPDATE already never makes one); SQLite
+# relies on that UPDATE and `loyalty verify-ledgers` (see 0003 for why SQLite gets no CHECK).
+CHECKS = [("mall_item", "mall_item_stock_not_negative", "stock IS NULL OR stock >= 0")]
+
+
+async def add_checks(apps, schema_editor) -> None:
+    if schema_editor.client.capabilities.dialect == "postgres":
+        for table, name, check in CHECKS:
+            await schema_editor.client.execute_script(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" CHECK ({check})')
+
+
+async def drop_checks(apps, schema_editor) -> None:
+    if schema_editor.client.capabilities.dialect == "postgres":
+        for table, name, _ in CHECKS:
+            await schema_editor.client.execute_script(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+
+
 class Migration(migrations.Migration):
     dependencies = [('loyalty', '0003_balance_checks')]
 
@@ -136,4 +153,5 @@ class Migration(migrations.Migration):
             options={'table': 'mall_stock_movement', 'app': 'loyalty', 'indexes': [Index(fields=['item_id', 'id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
+        ops.RunPython(add_checks, drop_checks),
     ]

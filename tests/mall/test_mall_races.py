@@ -10,6 +10,9 @@ import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from tortoise.exceptions import IntegrityError
+
 from domain.mall.models import MallItem, MallRedemption, MallStockMovement, RedemptionState
 from domain.points.models import PointsAccount
 from policies import Role
@@ -147,3 +150,11 @@ async def test_cancel_and_verify_at_once_do_one_or_the_other(gql, world):
 
 async def _points(world, amount: int) -> None:
     await give_points(world, world.member_a, f"{amount}.00", "seed")
+
+
+@requires_postgres
+async def test_postgresql_refuses_a_negative_stock(gql, world):
+    item = await upsert_item(gql, world, stock=1)
+
+    with pytest.raises(IntegrityError):
+        await MallItem.filter(id=int(item["id"])).update(stock=-1)
