@@ -50,6 +50,7 @@ from server.redis import make_redis  # noqa: E402
 from server.settings import Settings  # noqa: E402
 
 POINTS = 1_000
+CPU_MS: dict[str, float] = {}  # scenario -> CPU ms per request of this process (client and app)
 REDEEM = """
 mutation($input: RedeemMallItemInput!) {
   redeemMallItem(input: $input) { redemption { id verificationCode } balance errors { code } }
@@ -102,9 +103,10 @@ async def drive(name: str, callers: list[Caller], tokens: list[str], item_ids: l
             else:
                 raise RuntimeError(f"unexpected answer: {errors}")
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(client(i, c) for i, c in enumerate(callers)))
     seconds = time.perf_counter() - began
+    CPU_MS[name] = (time.process_time() - cpu) * 1000 / len(tokens)
     clients = f"{len(callers)} clients"
     results = [Result(f"{name}, winners, {clients}", won, seconds)] if won else []
     if sold_out:
@@ -145,6 +147,7 @@ async def run(args: argparse.Namespace) -> None:
     if winners != args.stock or stock != 0 or any(problems):
         raise SystemExit(f"inconsistent: {winners} winners, stock {stock}, problems {problems}")
     engine = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+    print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
     print(f"\n{engine}, {args.members:,} members, hot item stock {args.stock:,}, {args.clients} concurrent clients, "
           f"in-process ASGI\n")
     print("| scenario | requests | p50 ms | p95 ms | req/s (all answers) |")
@@ -153,6 +156,9 @@ async def run(args: argparse.Namespace) -> None:
         print(result.row().rsplit("|", 2)[0] + f"| {(winners + sold_out) / hot_seconds:.0f} |")
     for result in spread_results:
         print(result.row())
+    print("\n| scenario | CPU ms per request (driver and app, one process) |\n|---|---:|")
+    for name, ms in CPU_MS.items():
+        print(f"| {name} | {ms:.1f} |")
     print(f"\nhot item: {winners} winners, {sold_out} OUT_OF_STOCK, final stock {stock}, ledgers consistent; "
           f"SQL statements per redemption (HTTP request, with the caller's look-up): {statements}")
 
