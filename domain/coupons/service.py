@@ -115,12 +115,9 @@ async def issue_coupon(principal: Principal, *, member_id: int, template_id: int
     key = validation.text(idempotency_key, "idempotencyKey", max_length=100)
     if not await Member.filter(id=member_id, brand_id=principal.brand_id).exists():
         raise DomainError(MemberErrorCode.MEMBER_NOT_FOUND, "No such member.", "memberId")
-    replayed = await Coupon.filter(brand_id=principal.brand_id, idempotency_key=f"hq:{key}").exists()
-    coupon = await issue_coupon_to_member(
-        brand_id=principal.brand_id, member_id=member_id, template_id=template_id, source="HQ",
-        idempotency_key=f"hq:{key}", now=now or _now(), actor=audit.actor_of(principal),
-    )
-    return coupon, replayed
+    return await _issue(brand_id=principal.brand_id, member_id=member_id, template_id=template_id, source="HQ",
+                        idempotency_key=f"hq:{key}", now=now or _now(), store_id=None,
+                        actor=audit.actor_of(principal))
 
 
 async def issue_coupon_to_member(*, brand_id: int, member_id: int, template_id: int, source: str,
@@ -130,6 +127,14 @@ async def issue_coupon_to_member(*, brand_id: int, member_id: int, template_id: 
     mall, top-ups, tiers, automations). Runs inside the caller's transaction if there is one.
     Idempotent on (brand, idempotency_key): a replay returns the first coupon. The template's
     row lock serialises issues, so the per-member limit holds under concurrent calls."""
+    coupon, _ = await _issue(brand_id=brand_id, member_id=member_id, template_id=template_id, source=source,
+                             idempotency_key=idempotency_key, now=now, store_id=store_id, actor=actor)
+    return coupon
+
+
+async def _issue(*, brand_id: int, member_id: int, template_id: int, source: str, idempotency_key: str,
+                 now: datetime, store_id: int | None, actor: str | None) -> tuple[Coupon, bool]:
+    """(the coupon, whether it is a replay of an earlier issue with this key)"""
     now = now.astimezone(UTC)
     try:
         async with in_transaction():  # a savepoint inside the caller's transaction
@@ -159,7 +164,7 @@ async def issue_coupon_to_member(*, brand_id: int, member_id: int, template_id: 
             )
             template.issued_count += 1
             await template.save(update_fields=["issued_count"])
-            return coupon
+            return coupon, False
     except IntegrityError:
         done = await Coupon.filter(brand_id=brand_id, idempotency_key=idempotency_key).first()
         if done is None:
@@ -167,10 +172,10 @@ async def issue_coupon_to_member(*, brand_id: int, member_id: int, template_id: 
         return _replay(done, member_id, template_id)
 
 
-def _replay(done: Coupon, member_id: int, template_id: int) -> Coupon:
+def _replay(done: Coupon, member_id: int, template_id: int) -> tuple[Coupon, bool]:
     if done.member_id != member_id or done.template_id != template_id:
         raise DomainError(CouponErrorCode.COUPON_KEY_CONFLICT, "This key issued another coupon.", "idempotencyKey")
-    return done
+    return done, True
 
 
 @dataclass

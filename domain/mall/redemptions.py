@@ -170,7 +170,7 @@ async def verify_redemption(principal: Principal, *, code: str, store_id: int | 
     item = await MallItem.get(id=found.item_id)
     if not mall_items.store_eligible(item, store.id):
         raise DomainError(MallErrorCode.STORE_NOT_ELIGIBLE, "This item is not collected at this store.", "storeId")
-    _check_pending(found)
+    _check_pending(found, "code")
     if now >= found.pickup_expires_at:
         raise DomainError(MallErrorCode.PICKUP_EXPIRED, "The pickup window is over.", "code")
     won = await MallRedemption.filter(id=found.id, state=RedemptionState.PENDING).update(
@@ -179,17 +179,17 @@ async def verify_redemption(principal: Principal, *, code: str, store_id: int | 
     )
     redemption = await MallRedemption.get(id=found.id)
     if not won:
-        _check_pending(redemption)
+        _check_pending(redemption, "code")
     return redemption
 
 
-def _check_pending(redemption: MallRedemption) -> None:
+def _check_pending(redemption: MallRedemption, field: str) -> None:
     if redemption.state is RedemptionState.COLLECTED:
-        raise DomainError(MallErrorCode.ALREADY_VERIFIED, "This pickup was already collected.", "code")
+        raise DomainError(MallErrorCode.ALREADY_VERIFIED, "This pickup was already collected.", field)
     if redemption.state is RedemptionState.CANCELLED:
-        raise DomainError(MallErrorCode.ALREADY_CANCELLED, "This redemption was cancelled.", "code")
+        raise DomainError(MallErrorCode.ALREADY_CANCELLED, "This redemption was cancelled.", field)
     if redemption.state is not RedemptionState.PENDING:
-        raise DomainError(MallErrorCode.NOT_CANCELLABLE, "Only a pending pickup can change.", "id")
+        raise DomainError(MallErrorCode.NOT_CANCELLABLE, "Only a pending pickup can change.", field)
 
 
 async def cancel_redemption(principal: Principal, *, redemption_id: int, reason: str | None = None,
@@ -207,11 +207,11 @@ async def cancel_redemption(principal: Principal, *, redemption_id: int, reason:
                                                         or found.pickup_store_id not in principal.allowed_store_ids):
             raise NotAuthorized()  # another store's, or none at all: the same answer
     if found is None:
-        raise DomainError(MallErrorCode.REDEMPTION_NOT_FOUND, "No such redemption.", "id")
+        raise DomainError(MallErrorCode.REDEMPTION_NOT_FOUND, "No such redemption.", "redemptionId")
     reason = validation.text(reason, "reason", max_length=200, required=False) or "cancelled"
-    _check_pending(found)
+    _check_pending(found, "redemptionId")
     if not await _cancel(found, actor=audit.actor_of(principal), reason=reason, now=(now or _now()).astimezone(UTC)):
-        _check_pending(await MallRedemption.get(id=found.id))
+        _check_pending(await MallRedemption.get(id=found.id), "redemptionId")
     return await MallRedemption.get(id=found.id)
 
 

@@ -82,7 +82,8 @@ async def test_issue_gives_each_coupon_its_own_code_once_per_key_within_the_memb
     third = await issue(gql, shop, template["id"], "k-3")
     for_b = await issue(gql, shop, template["id"], "k-4", member=shop.member_b)
 
-    assert first["errors"] == [] and first["coupon"]["status"] == "UNUSED" and first["coupon"]["source"] == "HQ"
+    assert first["errors"] == [] and first["replayed"] is False
+    assert first["coupon"]["status"] == "UNUSED" and first["coupon"]["source"] == "HQ"
     assert replay["replayed"] is True and replay["coupon"]["id"] == first["coupon"]["id"]
     assert first["coupon"]["code"] != second["coupon"]["code"]
     assert payload_errors(third) == [("COUPON_LIMIT_REACHED", "templateId")]

@@ -97,7 +97,7 @@ async def test_member_cancels_a_pending_pickup_and_points_return_to_their_lots_w
 
     payload = body["data"]["cancelRedemption"]
     assert payload["errors"] == [] and payload["redemption"]["state"] == "CANCELLED"
-    assert payload_errors(again["data"]["cancelRedemption"]) == [("ALREADY_CANCELLED", "code")]
+    assert payload_errors(again["data"]["cancelRedemption"]) == [("ALREADY_CANCELLED", "redemptionId")]
     assert await balance_of(shop.member_a) == 100
     assert [lot.remaining for lot in await PointsLot.filter(member_id=shop.member_a.id)] == [100]
     assert await PointsLedgerEntry.filter(kind=LedgerKind.RETURN).count() == 1
@@ -113,7 +113,7 @@ async def test_a_collected_pickup_cannot_be_cancelled(gql, shop):
 
     body = await gql(CANCEL, {"input": {"redemptionId": redemption["id"]}}, token=shop.tokens["manager_a"])
 
-    assert payload_errors(body["data"]["cancelRedemption"]) == [("ALREADY_VERIFIED", "code")]
+    assert payload_errors(body["data"]["cancelRedemption"]) == [("ALREADY_VERIFIED", "redemptionId")]
     assert await balance_of(shop.member_a) == 90
 
 
