@@ -105,8 +105,10 @@ async def coupon_template(info, template_id: int):
     return await coupon_resolvers.template_by_id(info, template_id)
 
 
-async def coupon_of(info, redemption: MallRedemption):
-    return await Coupon.filter(id=redemption.coupon_id).first() if redemption.coupon_id else None
+async def coupon_of(info, redemption: MallRedemption) -> Coupon | None:
+    if redemption.coupon_id is None:
+        return None
+    return await info.context.memo("mall:coupons", lambda: DataLoader(_by_id(Coupon))).load(redemption.coupon_id)
 
 
 async def member_of(info, redemption: MallRedemption) -> Member | None:
@@ -165,13 +167,16 @@ def own_qr(info, redemption: MallRedemption) -> str | None:
 
 
 async def item_of(info, redemption: MallRedemption) -> MallItem:
-    loader = info.context.memo("mall:items", lambda: DataLoader(_items_by_id))
-    return await loader.load(redemption.item_id)
+    return await info.context.memo("mall:items", lambda: DataLoader(_by_id(MallItem))).load(redemption.item_id)
 
 
-async def _items_by_id(ids: list[int]) -> list:
-    rows = {r.id: r for r in await MallItem.filter(id__in=list(set(ids)))}
-    return [rows.get(i) for i in ids]
+def _by_id(model):
+    """A batch load by primary key; the rows are reached through brand-checked redemptions."""
+    async def load(ids: list[int]) -> list:
+        rows = {r.id: r for r in await model.filter(id__in=list(set(ids)))}
+        return [rows.get(i) for i in ids]
+
+    return load
 
 
 async def member_price(info, *, sku: str, store_id: Any, tier_level: int | None, list_price: Any) -> int | None:
