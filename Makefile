@@ -54,5 +54,10 @@ bench: install
 bench-accrual: install
 	$(BIN)/python bench/accrual.py
 
+## Hot-item redemptions through the app (LOYALTY_BENCH_DATABASE_URL: default a temp SQLite file).
+.PHONY: bench-mall
+bench-mall: install
+	$(BIN)/python bench/mall_redeem.py
+
 clean:
 	rm -rf $(VENV) var
