@@ -87,13 +87,3 @@ async def set_store_member_price(info, input: Any) -> dict:
 
 async def brand(info):
     return await brands.get_brand(info.context.principal)
-
-
-async def member_price_minor(info, *, sku: str, store_id: Any, tier_level: int | None) -> int | None:
-    """Product.memberPrice: any caller that may read the store may read its prices."""
-    store_obj = await stores.get_store(info.context.principal, parse_id(store_id, "storeId"))
-    if store_obj is None:
-        return None
-    return await member_cards.member_price_minor(
-        store_obj.brand_id, store_id=store_obj.id, sku=sku, tier_level=tier_level
-    )

@@ -22,8 +22,10 @@ from strawberry.tools import merge_types
 from schema.auth import AuthMutation, AuthQuery
 from schema.extensions import ErrorCodes
 from schema.federation import Order, Product
+from schema.coupons import CouponsMutation
 from schema.franchise import FranchiseMutation, FranchiseQuery
 from schema.giftcards import GiftCardsMutation, GiftCardsQuery, GiftCardTemplate
+from schema.mall import MallItem, MallMutation, MallQuery
 from schema.members import MembersMutation, MembersQuery
 from schema.observability import ObserveOperations
 from schema.paid_membership import PaidMembershipMutation
@@ -36,12 +38,13 @@ from schema.wallet import WalletMutation, WalletQuery
 
 Query = merge_types(
     "Query",
-    (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery, GiftCardsQuery, WalletQuery),
+    (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery, GiftCardsQuery, WalletQuery,
+     MallQuery),
 )
 Mutation = merge_types(
     "Mutation",
     (AuthMutation, FranchiseMutation, MembersMutation, PointsMutation, PointsCheckoutMutation, RolesMutation,
-     TiersMutation, GiftCardsMutation, WalletMutation, PaidMembershipMutation),
+     TiersMutation, GiftCardsMutation, WalletMutation, PaidMembershipMutation, MallMutation, CouponsMutation),
 )
 
 
@@ -89,7 +92,7 @@ def build_schema(max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[Product, Order, GiftCardTemplate],
+        types=[Product, Order, GiftCardTemplate, MallItem],
         federation_version="2.11",
         extensions=[
             lambda: AddValidationRules(limits),

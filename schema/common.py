@@ -6,7 +6,9 @@ import enum
 
 import strawberry
 
+from domain.coupons.errors import CouponErrorCode
 from domain.giftcards.errors import GiftCardErrorCode
+from domain.mall.errors import MallErrorCode
 from domain.members.errors import MemberErrorCode
 from domain.points.errors import PointsErrorCode
 from domain.wallet.errors import WalletErrorCode
@@ -17,7 +19,8 @@ UserErrorCode = strawberry.enum(
     enum.Enum(
         "UserErrorCode",
         {c.value: c.value
-         for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode, GiftCardErrorCode, WalletErrorCode)
+         for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode, GiftCardErrorCode, WalletErrorCode,
+                      CouponErrorCode, MallErrorCode)
          for c in area},
     ),
     name="UserErrorCode",

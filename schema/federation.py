@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from franchise.validation import minor_to_money
-from resolvers import franchise as resolvers
+from resolvers import mall as mall_resolvers
 from resolvers import points as points_resolvers
 from schema.members import Member
 
@@ -17,14 +17,17 @@ from schema.members import Member
 class Product:
     sku: str
 
-    @strawberry.field(
-        description="The branch member price at a store for a tier level (or for every tier)."
+    @strawberry.federation.field(
+        requires=["price"],
+        description="What a member of the tier level pays at the store: the branch price set for that "
+        "level, else the level's tier discount on the branch's all-tier member price or, without one, on "
+        "the commerce price (through the router). Null without any price.",
     )
     async def member_price(
         self, info: Info, store_id: strawberry.ID, tier_level: int | None = None
     ) -> Decimal | None:
-        minor = await resolvers.member_price_minor(
-            info, sku=self.sku, store_id=store_id, tier_level=tier_level
+        minor = await mall_resolvers.member_price(
+            info, sku=self.sku, store_id=store_id, tier_level=tier_level, list_price=self.price
         )
         return None if minor is None else minor_to_money(minor)
 

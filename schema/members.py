@@ -10,13 +10,17 @@ from strawberry.types import Info
 from domain.members.models import Gender as GenderEnum
 from domain.members.models import MemberSource as MemberSourceEnum
 from resolvers import giftcards as giftcard_resolvers
+from resolvers import coupons as coupon_resolvers
+from resolvers import mall as mall_resolvers
 from resolvers import members as resolvers
 from resolvers import paid_membership as paid_membership_resolvers
 from resolvers import points as points_resolvers
 from resolvers import wallet as wallet_resolvers
 from schema.common import PageInfo, UserError
+from schema.coupons import CouponConnection, CouponStatus
 from schema.franchise import Store
 from schema.giftcards import GiftCardConnection
+from schema.mall import RedemptionConnection
 from schema.points import PointsLedgerConnection
 from schema.paid_membership import PaidMembership
 from schema.tiers import TierLevel, TierProgress, current_level, progress_type
@@ -83,6 +87,14 @@ class Member:
     @strawberry.field(description="The paid membership (付费会员卡), whatever its state; null if never bought.")
     async def paid_membership(self, info: Info) -> PaidMembership | None:
         return await paid_membership_resolvers.member_paid_membership(info, self)
+    @strawberry.field(description="The member's coupons, newest first; by status if given.")
+    async def coupons(self, info: Info, status: CouponStatus | None = None, first: int = 20,  # type: ignore[valid-type]
+                      after: str | None = None) -> CouponConnection:
+        return await coupon_resolvers.member_coupons(info, self, status, first, after)
+
+    @strawberry.field(description="The member's points-mall redemptions, newest first.")
+    async def redemptions(self, info: Info, first: int = 20, after: str | None = None) -> RedemptionConnection:
+        return await mall_resolvers.member_redemptions(info, self, first, after)
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Member | None:

@@ -326,8 +326,9 @@ def verify_ledgers(
 ) -> None:
     """Check every points account: balance = sum of its ledger = its open lots >= 0, and its debt
     = the ledger's debt movements >= 0; every gift card: balance and uses left = sums of its
-    ledger >= 0; every wallet: principal and bonus = its ledger = its grants' remainders >= 0.
-    Exits 1 when any account, card or wallet is inconsistent."""
+    ledger >= 0; every wallet: principal and bonus = its ledger = its grants' remainders >= 0;
+    every mall item: stock = sum of its stock movements >= 0; every coupon template: issued =
+    used + unused + expired. Exits 1 when anything is inconsistent."""
     from rich.table import Table
 
     from domain.giftcards.models import GiftCard
@@ -362,8 +363,38 @@ def verify_ledgers(
     else:
         console.print(f"all {cards_checked} gift cards consistent")
     wallets_ok = _verify_wallets(brand)
-    if problems or card_problems or not wallets_ok:
+    mall_ok = _verify_mall(brand)
+    if problems or card_problems or not wallets_ok or not mall_ok:
         raise typer.Exit(1)
+
+
+def _verify_mall(brand: str | None) -> bool:
+    """The mall's half of verify-ledgers: stock and coupons. Prints the result; True when all hold."""
+    from rich.table import Table
+
+    from domain.coupons.verify import verify_coupons
+    from domain.mall.verify import verify_stock
+
+    async def work():
+        brand_id = await _brand_id(brand)
+        return await verify_stock(brand_id), await verify_coupons(brand_id)
+
+    stock, coupons = _run(work)
+    if stock:
+        table = Table("mall item", "stock", "movements", title=f"{len(stock)} mall items with inconsistent stock")
+        for item in stock:
+            table.add_row(str(item.item_id), str(item.stock), str(item.movements_sum))
+        console.print(table)
+    if coupons:
+        table = Table("template", "issued", "used", "coupons", "used coupons", "unused", "expired",
+                      title=f"{len(coupons)} coupon templates inconsistent")
+        for t in coupons:
+            table.add_row(*(str(v) for v in (t.template_id, t.issued_count, t.used_count, t.coupons, t.used,
+                                             t.unused, t.expired)))
+        console.print(table)
+    if not stock and not coupons:
+        console.print("mall stock and coupons consistent")
+    return not stock and not coupons
 
 
 @app.command("export-gift-cards")

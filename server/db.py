@@ -15,6 +15,8 @@ MODEL_MODULES = [
     "domain.tiers.models",
     "domain.giftcards.models",
     "domain.wallet.models",
+    "domain.coupons.models",
+    "domain.mall.models",
 ]
 MIGRATIONS_MODULE = "server.migrations"
 

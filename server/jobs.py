@@ -17,7 +17,9 @@ zone named by `cron_offset`:
 - `expire_wallet_bonus`: daily at 00:10 Asia/Shanghai, removing bonus grants past their date
   (a payment never uses a due grant meanwhile: spending expires the wallet's due grants first).
 - `expire_paid_memberships`: daily at 00:20 Asia/Shanghai, ending memberships that ran out
-  (their benefits stop at the end instant whether or not the job has run)."""
+  (their benefits stop at the end instant whether or not the job has run).
+- `cancel_expired_pickups`: every 10 minutes, cancelling mall pickups not collected in their
+  window (points back to their lots, stock back)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from taskiq.schedule_sources import LabelScheduleSource
 from taskiq_redis import ListQueueBroker, RedisAsyncResultBackend
 
 from domain.giftcards.expiry import expire_due_cards
+from domain.mall.redemptions import cancel_expired_pickups as cancel_due_pickups
 from domain.points.expiry import expire_due_lots
 from domain.tiers.birthdays import grant_birthday_rewards
 from domain.tiers.service import evaluate_tiers as evaluate_due_tiers
@@ -92,6 +95,14 @@ async def expire_wallet_bonus() -> int:
 async def expire_paid_memberships() -> int:
     """End every paid membership that ran out; returns how many."""
     return await end_due_memberships(datetime.now(UTC))
+CANCEL_EXPIRED_PICKUPS_SCHEDULE = [
+    {"cron": "*/10 * * * *", "schedule_id": "cancel-expired-pickups"},
+]
+
+
+async def cancel_expired_pickups() -> int:
+    """Cancel the mall pickups whose window is over; returns how many."""
+    return await cancel_due_pickups(datetime.now(UTC))
 
 
 def make_broker(redis_url: str | None) -> AsyncBroker:
@@ -109,6 +120,8 @@ def make_broker(redis_url: str | None) -> AsyncBroker:
     broker.register_task(expire_wallet_bonus, task_name="expire_wallet_bonus", schedule=EXPIRE_WALLET_BONUS_SCHEDULE)
     broker.register_task(expire_paid_memberships, task_name="expire_paid_memberships",
                          schedule=EXPIRE_PAID_MEMBERSHIPS_SCHEDULE)
+    broker.register_task(cancel_expired_pickups, task_name="cancel_expired_pickups",
+                         schedule=CANCEL_EXPIRED_PICKUPS_SCHEDULE)
     return broker
 
 

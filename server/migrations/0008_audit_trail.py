@@ -46,7 +46,7 @@ async def allow_changes(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("loyalty", "0005_gift_cards")]
+    dependencies = [("loyalty", "0006_mall_and_coupons")]
 
     initial = False
 
