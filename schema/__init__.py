@@ -16,20 +16,25 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 
 from schema.auth import AuthMutation, AuthQuery
+from schema.campaigns import CampaignsMutation, CampaignsQuery
+from schema.channels import ChannelsMutation, ChannelsQuery
+from schema.engagement import EngagementMutation, EngagementQuery
 from schema.extensions import ErrorCodes
 from schema.federation import Order, Product
 from schema.franchise import FranchiseMutation, FranchiseQuery
 from schema.members import MembersMutation, MembersQuery
+from schema.notifications import NotificationsQuery
 from schema.points import PointsMutation, PointsQuery
 from schema.points_checkout import PointsCheckoutMutation
 from schema.roles import RolesMutation, RolesQuery
 from schema.tiers import TiersMutation, TiersQuery
 
-Query = merge_types("Query", (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery))
+Query = merge_types("Query", (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery,
+                              ChannelsQuery, EngagementQuery, CampaignsQuery, NotificationsQuery))
 Mutation = merge_types(
     "Mutation",
     (AuthMutation, FranchiseMutation, MembersMutation, PointsMutation, PointsCheckoutMutation, RolesMutation,
-     TiersMutation),
+     TiersMutation, ChannelsMutation, EngagementMutation, CampaignsMutation),
 )
 
 

@@ -6,6 +6,9 @@ import enum
 
 import strawberry
 
+from domain.campaigns.errors import CampaignErrorCode
+from domain.channels.errors import ChannelErrorCode
+from domain.engagement.errors import EngagementErrorCode
 from domain.members.errors import MemberErrorCode
 from domain.points.errors import PointsErrorCode
 from franchise.errors import FranchiseErrorCode
@@ -14,7 +17,8 @@ from franchise.errors import FranchiseErrorCode
 UserErrorCode = strawberry.enum(
     enum.Enum(
         "UserErrorCode",
-        {c.value: c.value for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode) for c in area},
+        {c.value: c.value for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode, ChannelErrorCode,
+                                        EngagementErrorCode, CampaignErrorCode) for c in area},
     ),
     name="UserErrorCode",
     description="Why a mutation did not do what was asked; the caller can correct it.",

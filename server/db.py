@@ -13,6 +13,10 @@ MODEL_MODULES = [
     "domain.members.models",
     "domain.points.models",
     "domain.tiers.models",
+    "domain.channels.models",
+    "domain.engagement.models",
+    "domain.campaigns.models",
+    "domain.notifications.models",
 ]
 MIGRATIONS_MODULE = "server.migrations"
 

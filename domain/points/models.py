@@ -21,6 +21,7 @@ class LedgerKind(str, enum.Enum):
     ADJUST = "ADJUST"
     REVERSE = "REVERSE"
     RETURN = "RETURN"  # points paid at checkout, back to their lots when the order is refunded
+    ACTIVITY = "ACTIVITY"  # check-in, share, post, comment, review, referral (engagement)
 
 
 class PointsRules(Model):
@@ -78,6 +79,8 @@ class PointsLedgerEntry(Model):
     rule_version = fields.IntField(null=True)
     store_id = fields.BigIntField(null=True)
     purchase_id = fields.BigIntField(null=True)
+    # The campaign whose multiplier shaped this entry, if any.
+    campaign_id = fields.BigIntField(null=True)
     actor = fields.CharField(max_length=64)
     reason = fields.CharField(max_length=200, default="")
     idempotency_key = fields.CharField(max_length=128, null=True)
