@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 from domain.channels.models import ChannelOrder, ChannelOrderStatus
 from domain.points.models import LedgerKind, PointsLedgerEntry, Purchase
+from domain.channels.verify import verify_channel_orders
 from domain.points.verify import verify_ledgers
 from tests.channels.support import balance_of, import_orders, order, snapshot
 from tests.factories import make_api_client, make_member
@@ -59,6 +60,7 @@ async def test_a_thousand_order_batch_gives_per_order_results_and_balances(gql, 
     assert await Purchase.filter(brand_id=world.brand.id, channel="TMALL", store_id=world.store_b.id).count() == 600
     assert await ChannelOrder.filter(status=ChannelOrderStatus.PENDING).count() == 380
     assert await verify_ledgers() == []
+    assert await verify_channel_orders() == []
 
     # when the same batch is sent again, nothing changes
     before = await snapshot()
@@ -102,6 +104,7 @@ async def test_resent_order_with_a_refund_reverses_points_as_refund_purchase_doe
     pending = await ChannelOrder.get(external_id="T-2")
     assert (pending.pending_earned, pending.pending_reversed) == (50, 50)
     assert await verify_ledgers() == []
+    assert await verify_channel_orders() == []
 
 
 async def test_an_order_changed_in_amount_or_phone_is_rejected_as_a_conflict(gql, world):

@@ -7,6 +7,7 @@ import asyncio
 
 from domain.channels.models import ChannelOrder
 from domain.points.models import Purchase
+from domain.channels.verify import verify_channel_orders
 from domain.points.verify import verify_ledgers
 from tests.channels.support import IMPORT, balance_of, order
 from tests.conftest import requires_postgres
@@ -38,3 +39,4 @@ async def test_two_partners_importing_overlapping_batches_at_once_credit_each_or
     for member in members:
         assert await balance_of(member.id) == 50 * 10
     assert await verify_ledgers() == []
+    assert await verify_channel_orders() == []

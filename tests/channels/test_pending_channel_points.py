@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 from domain.channels.models import ChannelOrder, ChannelOrderStatus
 from domain.points.models import LedgerKind, PointsLedgerEntry, PointsLot, Purchase
+from domain.channels.verify import verify_channel_orders
 from domain.points.verify import verify_ledgers
 from tests.channels.support import PENDING, balance_of, import_orders, order
 from tests.factories import make_api_client, make_member
@@ -44,6 +45,7 @@ async def test_unmatched_phone_points_appear_on_enrolment_with_original_expiry(g
     after = (await gql(PENDING, {"phone": PHONE}, token=world.tokens["hq_operator"]))["data"]
     assert after["pendingChannelPoints"] == {"phone": PHONE, "points": 0, "orders": []}
     assert await verify_ledgers() == []
+    assert await verify_channel_orders() == []
 
 
 async def test_a_claimed_order_refunded_later_reverses_from_its_member(gql, world):
@@ -56,6 +58,7 @@ async def test_a_claimed_order_refunded_later_reverses_from_its_member(gql, worl
     assert payload["results"][0]["outcome"] == "DUPLICATE" and payload["results"][0]["pointsReversed"] == 20
     assert await balance_of(member.id) == 60
     assert await verify_ledgers() == []
+    assert await verify_channel_orders() == []
 
 
 async def test_a_pending_order_refunded_before_enrolment_brings_only_what_is_left(gql, world):
@@ -69,6 +72,7 @@ async def test_a_pending_order_refunded_before_enrolment_brings_only_what_is_lef
     purchase = await Purchase.get(order_id="T-1")
     assert (purchase.points_earned, purchase.points_reversed, purchase.refunded_minor) == (80, 30, 30_00)
     assert await verify_ledgers() == []
+    assert await verify_channel_orders() == []
 
 
 async def test_self_enrolment_through_the_api_claims_the_pending_points(gql, world, sender):
