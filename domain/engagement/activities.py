@@ -76,9 +76,13 @@ async def add_growth(account: PointsAccount, value: int, *, at: datetime, rules:
                                                  reason=f"welcome to tier level {upgrade.new_level}"))
 
 
-async def acting_member(principal: Principal, member_id: int | None, action: str) -> Member:
-    """A member acts for itself; a partner names the member of its brand."""
+async def acting_member(principal: Principal, member_id: int | None, action: str,
+                        partners_too: bool = False) -> Member:
+    """A member acts for itself; a partner (where allowed) names the member of its brand.
+    Staff do not act for members here, whatever their role."""
     authorize(principal, "engagement", action)
+    if principal.kind is not PrincipalKind.MEMBER and not (partners_too and principal.kind is PrincipalKind.API_CLIENT):
+        raise NotAuthorized()
     if principal.kind is PrincipalKind.MEMBER:
         if member_id is not None and member_id != principal.member_id:
             raise NotAuthorized()
@@ -95,7 +99,7 @@ async def record_activity(principal: Principal, *, activity: str, reference: str
                           at: datetime | None = None) -> Earned:
     """SHARE, REFERRAL, POST, COMMENT, REVIEW by a member (itself) or a partner; idempotent per
     reference, capped per day."""
-    member = await acting_member(principal, member_id, "record_activity")
+    member = await acting_member(principal, member_id, "record_activity", partners_too=True)
     if activity not in RECORDABLE:
         raise DomainError(EngagementErrorCode.UNKNOWN_ACTIVITY, f"Activities are {', '.join(RECORDABLE)}.",
                           "activity")
