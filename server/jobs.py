@@ -11,7 +11,9 @@ zone named by `cron_offset`:
   lots of a brand in that zone expire. A lot due in another zone waits for the next run at the
   latest; a spend never uses it meanwhile (spending expires the account's due lots first).
 - `evaluate_tiers`: daily at 00:15 Asia/Shanghai, ending the evaluation periods that are over.
-- `birthday_rewards`: daily at 09:00 Asia/Shanghai (a greeting hour), once a year per member."""
+- `birthday_rewards`: daily at 09:00 Asia/Shanghai (a greeting hour), once a year per member.
+- `expiry_reminders`: daily at 10:00 Asia/Shanghai, one outbox row per member per expiry date.
+- `deliver_notifications`: every minute, sends the outbox rows that are due (retries back off)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,8 @@ from taskiq.api import run_receiver_task, run_scheduler_task
 from taskiq.schedule_sources import LabelScheduleSource
 from taskiq_redis import ListQueueBroker, RedisAsyncResultBackend
 
+from domain.notifications.outbox import deliver_due
+from domain.notifications.reminders import write_expiry_reminders
 from domain.points.expiry import expire_due_lots
 from domain.tiers.birthdays import grant_birthday_rewards
 from domain.tiers.service import evaluate_tiers as evaluate_due_tiers
@@ -58,6 +62,27 @@ async def birthday_rewards() -> int:
     return await grant_birthday_rewards(datetime.now(UTC))
 
 
+EXPIRY_REMINDERS_SCHEDULE = [
+    {"cron": "0 10 * * *", "cron_offset": "Asia/Shanghai", "schedule_id": "expiry-reminders-daily"},
+]
+DELIVER_NOTIFICATIONS_SCHEDULE = [
+    {"cron": "* * * * *", "cron_offset": "Asia/Shanghai", "schedule_id": "deliver-notifications"},
+]
+
+
+async def expiry_reminders() -> int:
+    """Write one reminder per member per expiry date within each brand's horizon, then send
+    what is due; returns how many reminders were new."""
+    written = await write_expiry_reminders(datetime.now(UTC))
+    await deliver_due(datetime.now(UTC))
+    return written
+
+
+async def deliver_notifications() -> int:
+    """Send the outbox rows that are due (retries with backoff); returns how many were sent."""
+    return await deliver_due(datetime.now(UTC))
+
+
 def make_broker(redis_url: str | None) -> AsyncBroker:
     """The broker for this deployment, with every task registered on it."""
     if redis_url:
@@ -68,6 +93,9 @@ def make_broker(redis_url: str | None) -> AsyncBroker:
     broker.register_task(expire_points, task_name="expire_points", schedule=EXPIRE_POINTS_SCHEDULE)
     broker.register_task(evaluate_tiers, task_name="evaluate_tiers", schedule=EVALUATE_TIERS_SCHEDULE)
     broker.register_task(birthday_rewards, task_name="birthday_rewards", schedule=BIRTHDAY_REWARDS_SCHEDULE)
+    broker.register_task(expiry_reminders, task_name="expiry_reminders", schedule=EXPIRY_REMINDERS_SCHEDULE)
+    broker.register_task(deliver_notifications, task_name="deliver_notifications",
+                         schedule=DELIVER_NOTIFICATIONS_SCHEDULE)
     return broker
 
 

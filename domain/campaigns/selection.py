@@ -4,7 +4,7 @@ the store, the member's tier level and tags; when several apply the brand's rule
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
@@ -75,7 +75,3 @@ async def member_tags(campaigns: Campaigns, member_id: int | None) -> set[str]:
     if member_id is None or not campaigns.any_tagged:
         return set()
     return set(await MemberTag.filter(member_id=member_id).values_list("tag", flat=True))
-
-
-def local_day_end(day: date, zone: str) -> datetime:
-    return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=ZoneInfo(zone))
