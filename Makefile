@@ -54,5 +54,10 @@ bench: install
 bench-accrual: install
 	$(BIN)/python bench/accrual.py
 
+## importChannelOrders throughput: 10,000 orders in batches of 1,000 on PostgreSQL (LOYALTY_BENCH_DATABASE_URL).
+.PHONY: bench-import
+bench-import: install
+	$(BIN)/python bench/channel_import.py
+
 clean:
 	rm -rf $(VENV) var
