@@ -162,8 +162,11 @@ async def import_channel_orders(principal: Principal, *, channel: str, lines: li
     for result in await _hold_pending(brand.id, unmatched, channel=channel, ctx=ctx, batch=batch, actor=actor):
         results[result.index] = result
     _tick(progress, results)
+    known = {o.external_id: o for o in await ChannelOrder.filter(
+        brand_id=brand.id, channel=channel, external_id__in=list({c.external_id for c in resends}))} if resends else {}
     for checked in resends:
-        results[checked.index] = await _resend(brand.id, checked, channel=channel, actor=actor, now=now)
+        results[checked.index] = await _resend(brand.id, checked, known.get(checked.external_id), channel=channel,
+                                               actor=actor, now=now)
     _tick(progress, results)
     if unmatched:
         # A phone that enrolled while its orders were being held: claim them now.
@@ -261,8 +264,10 @@ async def _hold_pending(brand_id: int, orders: list[_Checked], *, channel: str, 
     return results
 
 
-async def _resend(brand_id: int, checked: _Checked, *, channel: str, actor: str, now: datetime) -> OrderResult:
-    """A known order: nothing changes, unless it now carries a larger refunded amount."""
+async def _resend(brand_id: int, checked: _Checked, found: ChannelOrder | None, *, channel: str, actor: str,
+                  now: datetime) -> OrderResult:
+    """A known order (`found`, read in bulk): nothing changes, unless it now carries a larger
+    refunded amount; only then is anything locked."""
     def duplicate(reversed_points=0, member_id=None) -> OrderResult:
         return OrderResult(checked.index, checked.external_id, Outcome.DUPLICATE, points_reversed=reversed_points,
                            member_id=member_id)
@@ -271,7 +276,6 @@ async def _resend(brand_id: int, checked: _Checked, *, channel: str, actor: str,
         return OrderResult(checked.index, checked.external_id, Outcome.REJECTED,
                            error=DomainError(code, message, field_name))
 
-    found = await ChannelOrder.filter(brand_id=brand_id, channel=channel, external_id=checked.external_id).first()
     if found is None:  # an in-batch repeat of a line that was rejected at the database
         return duplicate()
     if found.amount_minor != checked.amount_minor or found.phone != checked.phone:
