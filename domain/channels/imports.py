@@ -24,7 +24,7 @@ from domain.channels.models import ChannelOrder, ChannelOrderStatus
 from domain.members.models import Member
 from domain.members.phones import normalise_phone
 from domain.points import ledger, purchases, rules as points_rules
-from domain.points.models import Purchase
+from domain.points.models import PointsAccount, Purchase
 from franchise import audit, validation
 from franchise.errors import DomainError, FranchiseErrorCode
 from franchise.models import Brand, Store
@@ -155,6 +155,10 @@ async def import_channel_orders(principal: Principal, *, channel: str, lines: li
         else:
             unmatched.append(checked)
 
+    if matched:
+        # Accounts for members who never earned, in one statement (lock_account then finds them).
+        await PointsAccount.bulk_create([PointsAccount(brand_id=brand.id, member_id=m) for m in matched],
+                                        ignore_conflicts=True)
     for orders in matched.values():
         for result in await _credit_member(orders, channel=channel, ctx=ctx, batch=batch, actor=actor, now=now):
             results[result.index] = result
@@ -162,8 +166,10 @@ async def import_channel_orders(principal: Principal, *, channel: str, lines: li
     for result in await _hold_pending(brand.id, unmatched, channel=channel, ctx=ctx, batch=batch, actor=actor):
         results[result.index] = result
     _tick(progress, results)
-    known = {o.external_id: o for o in await ChannelOrder.filter(
-        brand_id=brand.id, channel=channel, external_id__in=list({c.external_id for c in resends}))} if resends else {}
+    # Orders known before this call were read above; repeats within it are read again now.
+    repeats = list({c.external_id for c in resends} - set(existing))
+    known = existing | ({o.external_id: o for o in await ChannelOrder.filter(
+        brand_id=brand.id, channel=channel, external_id__in=repeats)} if repeats else {})
     for checked in resends:
         results[checked.index] = await _resend(brand.id, checked, known.get(checked.external_id), channel=channel,
                                                actor=actor, now=now)
