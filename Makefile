@@ -74,10 +74,16 @@ bench-accrual: install
 ## Fuzz the GraphQL API with the full budget: 600 documents x 6 callers = 3,600 requests (bench/RESULTS.md).
 fuzz: install
 	LOYALTY_FUZZ_DOCUMENTS=$${LOYALTY_FUZZ_DOCUMENTS:-600} $(BIN)/pytest tests/fuzz/test_fuzz_graphql.py -q -s
+
 ## Hot-item redemptions through the app (LOYALTY_BENCH_DATABASE_URL: default a temp SQLite file).
 .PHONY: bench-mall
 bench-mall: install
 	$(BIN)/python bench/mall_redeem.py
+
+## importChannelOrders throughput: 10,000 orders in batches of 1,000 on PostgreSQL (LOYALTY_BENCH_DATABASE_URL).
+.PHONY: bench-import
+bench-import: install
+	$(BIN)/python bench/channel_import.py
 
 clean:
 	rm -rf $(VENV) var

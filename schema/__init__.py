@@ -20,6 +20,9 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 
 from schema.auth import AuthMutation, AuthQuery
+from schema.campaigns import CampaignsMutation, CampaignsQuery
+from schema.channels import ChannelsMutation, ChannelsQuery
+from schema.engagement import EngagementMutation, EngagementQuery
 from schema.extensions import ErrorCodes
 from schema.federation import Order, Product
 from schema.coupons import CouponsMutation
@@ -27,6 +30,7 @@ from schema.franchise import FranchiseMutation, FranchiseQuery
 from schema.giftcards import GiftCardsMutation, GiftCardsQuery, GiftCardTemplate
 from schema.mall import MallItem, MallMutation, MallQuery
 from schema.members import MembersMutation, MembersQuery
+from schema.notifications import NotificationsQuery
 from schema.observability import ObserveOperations
 from schema.paid_membership import PaidMembershipMutation
 from schema.points import PointsMutation, PointsQuery
@@ -39,12 +43,13 @@ from schema.wallet import WalletMutation, WalletQuery
 Query = merge_types(
     "Query",
     (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery, GiftCardsQuery, WalletQuery,
-     MallQuery),
+     MallQuery, ChannelsQuery, EngagementQuery, CampaignsQuery, NotificationsQuery),
 )
 Mutation = merge_types(
     "Mutation",
     (AuthMutation, FranchiseMutation, MembersMutation, PointsMutation, PointsCheckoutMutation, RolesMutation,
-     TiersMutation, GiftCardsMutation, WalletMutation, PaidMembershipMutation, MallMutation, CouponsMutation),
+     TiersMutation, GiftCardsMutation, WalletMutation, PaidMembershipMutation, MallMutation, CouponsMutation,
+     ChannelsMutation, EngagementMutation, CampaignsMutation),
 )
 
 

@@ -6,7 +6,10 @@ import enum
 
 import strawberry
 
+from domain.campaigns.errors import CampaignErrorCode
+from domain.channels.errors import ChannelErrorCode
 from domain.coupons.errors import CouponErrorCode
+from domain.engagement.errors import EngagementErrorCode
 from domain.giftcards.errors import GiftCardErrorCode
 from domain.mall.errors import MallErrorCode
 from domain.members.errors import MemberErrorCode
@@ -20,7 +23,7 @@ UserErrorCode = strawberry.enum(
         "UserErrorCode",
         {c.value: c.value
          for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode, GiftCardErrorCode, WalletErrorCode,
-                      CouponErrorCode, MallErrorCode)
+                      CouponErrorCode, MallErrorCode, ChannelErrorCode, EngagementErrorCode, CampaignErrorCode)
          for c in area},
     ),
     name="UserErrorCode",

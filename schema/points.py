@@ -91,6 +91,11 @@ class PointsLedgerEntry:
     occurred_at: datetime.datetime
     created_at: datetime.datetime
 
+    @strawberry.field(description="The campaign whose multiplier shaped this entry, if any.")
+    def campaign_id(self) -> strawberry.ID | None:
+        campaign_id = getattr(self, "campaign_id", None)
+        return strawberry.ID(str(campaign_id)) if campaign_id else None
+
     @strawberry.field(description="Where it happened, if at a store.")
     async def store(self, info: Info) -> Store | None:
         store_id = getattr(self, "store_id", None)

@@ -211,6 +211,77 @@ def import_members(
         raise typer.Exit(1)
 
 
+@app.command("import-orders")
+def import_orders(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
+                                help="CSV with columns external_id,phone,amount,paid_at[,store_code,refunded_amount]."),
+    channel: str = typer.Option(..., help="TMALL, JD, DOUYIN, WECHAT, POS or OTHER."),
+    brand: str = typer.Option(..., help="The brand slug."),
+) -> None:
+    """Import channel orders in batches of 1,000: members earn, unknown phones' points wait.
+    Prints one line per rejected order; exit 1 when any was rejected, 2 on a bad file or option."""
+    from domain.channels.errors import ChannelErrorCode
+    from domain.channels.imports import CHANNELS, MAX_ORDERS, OrderLine, import_channel_orders
+    from franchise.errors import DomainError
+    from policies import Principal
+
+    channel = channel.upper()
+    if channel not in CHANNELS:
+        _fail(f"--channel is one of {', '.join(CHANNELS)}", 2)
+    with file.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        records = [(reader.line_num, record) for record in reader]
+    missing = {"external_id", "phone", "amount", "paid_at"} - set(reader.fieldnames or [])
+    if missing:
+        _fail(f"the CSV header lacks: {', '.join(sorted(missing))}", 2)
+
+    def parse(record: dict) -> OrderLine:
+        paid = (record.get("paid_at") or "").strip()
+        line = OrderLine(external_id=(record.get("external_id") or "").strip(), phone=(record.get("phone") or "").strip(),
+                         amount=(record.get("amount") or "").strip(), paid_at=None,  # type: ignore[arg-type]
+                         store_code=(record.get("store_code") or "").strip() or None,
+                         refunded_amount=(record.get("refunded_amount") or "").strip() or "0")
+        try:
+            line.paid_at = datetime.fromisoformat(paid)
+        except ValueError:
+            line.error = DomainError(ChannelErrorCode.INVALID_PAID_AT, "paid_at is an ISO 8601 time with its offset.",
+                                     "paidAt")
+        return line
+
+    async def work():
+        found_id = await _brand_id(brand)
+        principal = Principal.platform(brand_id=found_id)
+        counts: dict[str, int] = {}
+        failures = []
+        with Progress(console=console) as progress:
+            task = progress.add_task(f"importing {channel} orders", total=len(records))
+            for start in range(0, len(records), MAX_ORDERS):
+                chunk = records[start:start + MAX_ORDERS]
+                done = 0
+
+                def advance(n: int) -> None:
+                    nonlocal done
+                    progress.advance(task, n - done)
+                    done = n
+
+                results = await import_channel_orders(principal, channel=channel,
+                                                      lines=[parse(r) for _, r in chunk], progress=advance)
+                advance(len(chunk))
+                for result in results:
+                    counts[result.outcome] = counts.get(result.outcome, 0) + 1
+                    if result.error:
+                        failures.append((chunk[result.index][0], result.error))
+        return counts, failures
+
+    counts, failures = _run(work)
+    for line, error in failures:
+        console.print(f"line {line}: {error.code.value} {error.message}")
+    console.print(", ".join(f"{outcome.lower()} {counts.get(outcome, 0)}"
+                            for outcome in ("ACCEPTED", "PENDING_MEMBER", "DUPLICATE", "REJECTED")))
+    if failures:
+        raise typer.Exit(1)
+
+
 def _moment(value: str | None) -> datetime:
     """An ISO 8601 instant with its offset (`…Z` or `…+08:00`); none means now."""
     if value is None:
@@ -328,7 +399,8 @@ def verify_ledgers(
     = the ledger's debt movements >= 0; every gift card: balance and uses left = sums of its
     ledger >= 0; every wallet: principal and bonus = its ledger = its grants' remainders >= 0;
     every mall item: stock = sum of its stock movements >= 0; every coupon template: issued =
-    used + unused + expired. Exits 1 when anything is inconsistent."""
+    used + unused + expired; every channel order and pending channel points. Exits 1 when
+    anything is inconsistent."""
     from rich.table import Table
 
     from domain.giftcards.models import GiftCard
@@ -364,8 +436,24 @@ def verify_ledgers(
         console.print(f"all {cards_checked} gift cards consistent")
     wallets_ok = _verify_wallets(brand)
     mall_ok = _verify_mall(brand)
-    if problems or card_problems or not wallets_ok or not mall_ok:
+    channels_ok = _verify_channels(brand)
+    if problems or card_problems or not wallets_ok or not mall_ok or not channels_ok:
         raise typer.Exit(1)
+
+
+def _verify_channels(brand: str | None) -> bool:
+    """Channel orders and the pending channel points waiting for their phones to enrol."""
+    from domain.channels.verify import verify_channel_orders
+
+    async def work():
+        return await verify_channel_orders(await _brand_id(brand))
+
+    problems = _run(work)
+    for problem in problems:
+        console.print(f"channel order {problem.order_id}: {problem.reason}")
+    if not problems:
+        console.print("channel orders and pending channel points consistent")
+    return not problems
 
 
 def _verify_mall(brand: str | None) -> bool:

@@ -17,6 +17,10 @@ MODEL_MODULES = [
     "domain.wallet.models",
     "domain.coupons.models",
     "domain.mall.models",
+    "domain.channels.models",
+    "domain.engagement.models",
+    "domain.campaigns.models",
+    "domain.notifications.models",
 ]
 MIGRATIONS_MODULE = "server.migrations"
 

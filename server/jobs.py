@@ -19,7 +19,9 @@ zone named by `cron_offset`:
 - `expire_paid_memberships`: daily at 00:20 Asia/Shanghai, ending memberships that ran out
   (their benefits stop at the end instant whether or not the job has run).
 - `cancel_expired_pickups`: every 10 minutes, cancelling mall pickups not collected in their
-  window (points back to their lots, stock back)."""
+  window (points back to their lots, stock back).
+- `expiry_reminders`: daily at 10:00 Asia/Shanghai, one outbox row per member per expiry date.
+- `deliver_notifications`: every minute, sends the outbox rows that are due (retries back off)."""
 
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ from taskiq_redis import ListQueueBroker, RedisAsyncResultBackend
 
 from domain.giftcards.expiry import expire_due_cards
 from domain.mall.redemptions import cancel_expired_pickups as cancel_due_pickups
+from domain.notifications.outbox import deliver_due
+from domain.notifications.reminders import write_expiry_reminders
 from domain.points.expiry import expire_due_lots
 from domain.tiers.birthdays import grant_birthday_rewards
 from domain.tiers.service import evaluate_tiers as evaluate_due_tiers
@@ -103,6 +107,25 @@ CANCEL_EXPIRED_PICKUPS_SCHEDULE = [
 async def cancel_expired_pickups() -> int:
     """Cancel the mall pickups whose window is over; returns how many."""
     return await cancel_due_pickups(datetime.now(UTC))
+EXPIRY_REMINDERS_SCHEDULE = [
+    {"cron": "0 10 * * *", "cron_offset": "Asia/Shanghai", "schedule_id": "expiry-reminders-daily"},
+]
+DELIVER_NOTIFICATIONS_SCHEDULE = [
+    {"cron": "* * * * *", "cron_offset": "Asia/Shanghai", "schedule_id": "deliver-notifications"},
+]
+
+
+async def expiry_reminders() -> int:
+    """Write one reminder per member per expiry date within each brand's horizon, then send
+    what is due; returns how many reminders were new."""
+    written = await write_expiry_reminders(datetime.now(UTC))
+    await deliver_due(datetime.now(UTC))
+    return written
+
+
+async def deliver_notifications() -> int:
+    """Send the outbox rows that are due (retries with backoff); returns how many were sent."""
+    return await deliver_due(datetime.now(UTC))
 
 
 def make_broker(redis_url: str | None) -> AsyncBroker:
@@ -122,6 +145,9 @@ def make_broker(redis_url: str | None) -> AsyncBroker:
                          schedule=EXPIRE_PAID_MEMBERSHIPS_SCHEDULE)
     broker.register_task(cancel_expired_pickups, task_name="cancel_expired_pickups",
                          schedule=CANCEL_EXPIRED_PICKUPS_SCHEDULE)
+    broker.register_task(expiry_reminders, task_name="expiry_reminders", schedule=EXPIRY_REMINDERS_SCHEDULE)
+    broker.register_task(deliver_notifications, task_name="deliver_notifications",
+                         schedule=DELIVER_NOTIFICATIONS_SCHEDULE)
     return broker
 
 

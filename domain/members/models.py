@@ -45,3 +45,19 @@ class Member(Model):
         table = "member"
         unique_together = (("brand", "phone"), ("brand", "referral_code"))
         indexes = (("brand_id", "home_store_id", "id"),)
+
+
+class MemberTag(Model):
+    # A label on a member ("store A regular"); store_id set for a store's own tags. Minimal
+    # for campaign filters; the segments issue manages tags (tagMembers / untagMembers).
+    id = fields.BigIntField(primary_key=True)
+    brand = fields.ForeignKeyField("loyalty.Brand", related_name="member_tags", on_delete=fields.RESTRICT)
+    member = fields.ForeignKeyField("loyalty.Member", related_name="tags", on_delete=fields.RESTRICT)
+    tag = fields.CharField(max_length=32)
+    store_id = fields.BigIntField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "member_tag"
+        unique_together = (("member", "tag"),)
+        indexes = (("brand_id", "tag"),)

@@ -9,6 +9,7 @@ from datetime import date, datetime, timezone
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from domain.channels.claims import claim_pending_points
 from domain.members import access
 from domain.members.errors import MemberErrorCode
 from domain.members.models import Gender, Member, MemberSource
@@ -65,7 +66,7 @@ async def create_member(brand: Brand, enrolment: Enrolment, *, home_store_id: in
     for _ in range(3):
         try:
             async with in_transaction():
-                return await Member.create(
+                member = await Member.create(
                     brand_id=brand.id, phone=phone, home_store_id=home_store_id, source=source,
                     referral_code=new_referral_code(), referred_by_id=referrer_id, **values,
                 )
@@ -74,7 +75,10 @@ async def create_member(brand: Brand, enrolment: Enrolment, *, home_store_id: in
                 raise DomainError(
                     MemberErrorCode.PHONE_TAKEN, "This phone is already a member of the brand.", "phone"
                 ) from None
-            # Otherwise the referral code collided (1 in 10^12): draw another.
+            continue  # the referral code collided (1 in 10^12): draw another
+        # The phone's pending channel points, with their original dates (一键同步历史积分).
+        await claim_pending_points(member)
+        return member
     raise RuntimeError("could not draw a unique referral code")
 
 

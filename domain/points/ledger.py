@@ -32,6 +32,7 @@ class Movement:
     rule_version: int | None = None
     reason: str = ""
     idempotency_key: str | None = None
+    campaign_id: int | None = None
 
 
 async def lock_account(brand_id: int, member_id: int) -> PointsAccount:
@@ -64,7 +65,7 @@ async def _entry(account: PointsAccount, kind: LedgerKind, points: int, delta: i
         delta=delta, debt_delta=debt_delta, balance_after=account.balance,
         rule_version=move.rule_version, store_id=move.store_id, purchase_id=move.purchase_id,
         actor=move.actor, reason=move.reason, idempotency_key=move.idempotency_key,
-        occurred_at=move.occurred_at,
+        occurred_at=move.occurred_at, campaign_id=move.campaign_id,
     )
 
 

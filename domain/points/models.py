@@ -22,6 +22,7 @@ class LedgerKind(str, enum.Enum):
     REVERSE = "REVERSE"
     RETURN = "RETURN"  # points paid at checkout, back to their lots when the order is refunded
     OPENING = "OPENING"  # a balance carried over from the brand's previous system at import
+    ACTIVITY = "ACTIVITY"  # check-in, share, post, comment, review, referral (engagement)
 
 
 class PointsRules(Model):
@@ -79,6 +80,8 @@ class PointsLedgerEntry(Model):
     rule_version = fields.IntField(null=True)
     store_id = fields.BigIntField(null=True)
     purchase_id = fields.BigIntField(null=True)
+    # The campaign whose multiplier shaped this entry, if any.
+    campaign_id = fields.BigIntField(null=True)
     actor = fields.CharField(max_length=64)
     reason = fields.CharField(max_length=200, default="")
     idempotency_key = fields.CharField(max_length=128, null=True)

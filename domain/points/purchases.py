@@ -11,6 +11,9 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 from domain import events
 
+from domain.campaigns import selection
+from domain.campaigns.models import Campaign
+from domain.engagement import referrals
 from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
 from domain.points import ledger, payments, rules as points_rules
@@ -64,16 +67,44 @@ async def _member(principal: Principal, member_id: int) -> Member:
     return member
 
 
-async def _tier_program(member: Member) -> TierProgram | None:
-    return await TierProgram.filter(brand_id=member.brand_id).first()
+@dataclass
+class EarningContext:
+    """What an earning reads besides the member: loaded once per request or import batch."""
+
+    rules: PointsRules
+    zone: str
+    program: TierProgram | None
+    campaigns: selection.Campaigns
 
 
-async def _multiplier(rules: PointsRules, program: TierProgram | None, member: Member, at: datetime) -> Fraction:
-    """The member's tier multiplier at `at` (its level before this purchase counts), times its
-    paid membership's multiplier (exact fractions; the points are rounded down once, at the end)."""
-    level = await tiers.current_level(program, member.id, at)
-    return (points_rules.multiplier_for(rules, level, tiers.multiplier_of(program, level))
-            * await paid_membership.points_multiplier(member.id, at))
+async def earning_context(brand_id: int, around: list[datetime]) -> EarningContext:
+    zone = await points_rules.brand_timezone(brand_id)
+    return EarningContext(
+        rules=await points_rules.current_rules(brand_id), zone=zone,
+        program=await TierProgram.filter(brand_id=brand_id).first(),
+        campaigns=await selection.load_campaigns(brand_id, zone, around),
+    )
+
+
+@dataclass
+class Shaping:
+    multiplier: Fraction  # tier multiplier times the campaign's times the paid membership's
+    campaign: Campaign | None
+    growth_factor: Fraction  # growth acceleration (GROWTH tiers)
+
+
+async def shaping(ctx: EarningContext, member: Member | None, store_id: int | None, at: datetime) -> Shaping:
+    """The member's tier multiplier at `at` (its level before this purchase counts), its paid
+    membership's multiplier and the campaigns that apply, as exact fractions (the points are
+    rounded down once, at the end); a phone that is no member yet has no tier, membership or tags."""
+    level = await tiers.current_level(ctx.program, member.id, at) if member else 0
+    tier_factor = points_rules.multiplier_for(ctx.rules, level, tiers.multiplier_of(ctx.program, level))
+    if member:
+        tier_factor *= await paid_membership.points_multiplier(member.id, at)
+    tags = await selection.member_tags(ctx.campaigns, member.id if member else None)
+    campaign = selection.choose(ctx.campaigns, at=at, store_id=store_id, tier_level=level, tags=tags)
+    growth = selection.choose(ctx.campaigns, at=at, store_id=store_id, tier_level=level, tags=tags, kind="growth")
+    return Shaping(tier_factor * selection.factor(campaign), campaign, selection.factor(growth, "growth"))
 
 
 async def _earnable(rules: PointsRules, member: Member, *, eligible_minor: int, occurred_at: datetime,
@@ -109,12 +140,12 @@ async def estimate_points(principal: Principal, *, member_id: int, store_id: int
     member = await _member(principal, member_id)
     amount_minor = validation.money_to_minor(amount, "amount")
     wallet_minor = validation.money_to_minor(wallet_paid, "walletPaid")
-    rules = await points_rules.current_rules(principal.brand_id)
-    eligible = amount_minor - (0 if rules.wallet_paid_earns else min(wallet_minor, amount_minor))
     at = occurred_at or _now()
-    points = await _earnable(rules, member, eligible_minor=eligible, occurred_at=at,
-                             timezone_name=await points_rules.brand_timezone(principal.brand_id),
-                             multiplier=await _multiplier(rules, await _tier_program(member), member, at))
+    ctx = await earning_context(principal.brand_id, [at])
+    rules = ctx.rules
+    eligible = amount_minor - (0 if rules.wallet_paid_earns else min(wallet_minor, amount_minor))
+    points = await _earnable(rules, member, eligible_minor=eligible, occurred_at=at, timezone_name=ctx.zone,
+                             multiplier=(await shaping(ctx, member, store_id, at)).multiplier)
     account = await PointsAccount.filter(member_id=member.id).first()
     usable = payments.most_points_for(rules, account.balance if account else 0, amount_minor)
     return Estimate(points, usable, payments.amount_off_minor(rules, usable))
@@ -132,47 +163,16 @@ async def record_purchase(principal: Principal, *, member_id: int, store_id: int
     if wallet_minor > amount_minor:
         raise invalid("The wallet paid more than the order.", "walletPaid")
     occurred_at = occurred_at or _now()
-    rules = await points_rules.current_rules(principal.brand_id)
-    zone = await points_rules.brand_timezone(principal.brand_id)
-    program = await _tier_program(member)
+    ctx = await earning_context(principal.brand_id, [occurred_at])
     try:
         async with events.atomic():
             account = await ledger.lock_account(principal.brand_id, member.id)
             existing = await Purchase.filter(brand_id=principal.brand_id, channel=channel.value, order_id=order_id).first()
             if existing is not None:
                 return _replay(existing, member.id, amount_minor, account.balance)
-            eligible = amount_minor - (0 if rules.wallet_paid_earns else wallet_minor)
-            points = await _earnable(rules, member, eligible_minor=eligible, occurred_at=occurred_at,
-                                     timezone_name=zone,
-                                     multiplier=await _multiplier(rules, program, member, occurred_at))
-            purchase = await Purchase.create(
-                brand_id=principal.brand_id, member_id=member.id, store_id=store.id, channel=channel.value,
-                order_id=order_id, amount_minor=amount_minor, wallet_paid_minor=wallet_minor,
-                points_earned=points, rule_version=rules.version, occurred_at=occurred_at,
-            )
-            if points > 0:
-                await ledger.credit(
-                    account, points, kind=LedgerKind.EARN,
-                    expires_at=points_rules.expires_at(rules, occurred_at, zone),
-                    move=ledger.Movement(
-                        actor=audit.actor_of(principal), occurred_at=occurred_at, store_id=store.id,
-                        purchase_id=purchase.id, rule_version=rules.version,
-                        reason=f"{channel.value} order {order_id}",
-                    ),
-                )
-            # The purchase that reaches a level lifts the member at once, in this transaction.
-            upgrade = await tiers.qualify(principal.brand_id, member.id, spend_minor=amount_minor, at=occurred_at,
-                                          program=program)
-            if upgrade is not None and upgrade.welcome_points:
-                await ledger.credit(
-                    account, upgrade.welcome_points, kind=LedgerKind.EARN,
-                    expires_at=points_rules.expires_at(rules, occurred_at, zone),
-                    move=ledger.Movement(
-                        actor=audit.actor_of(principal), occurred_at=occurred_at, store_id=store.id,
-                        rule_version=rules.version, reason=f"welcome to tier level {upgrade.new_level}",
-                    ),
-                )
-            return Accrual(purchase=purchase, points_earned=points, balance=account.balance, replayed=False)
+            return await accrue(account, member, ctx, store_id=store.id, channel=channel, order_id=order_id,
+                                amount_minor=amount_minor, wallet_minor=wallet_minor, occurred_at=occurred_at,
+                                actor=audit.actor_of(principal))
     except IntegrityError:
         # The same order for another member's account committed first: answer as a replay.
         existing = await Purchase.filter(brand_id=principal.brand_id, channel=channel.value, order_id=order_id).first()
@@ -180,6 +180,52 @@ async def record_purchase(principal: Principal, *, member_id: int, store_id: int
             raise
         account = await ledger.PointsAccount.filter(member_id=existing.member_id).first()
         return _replay(existing, member.id, amount_minor, account.balance if account else 0)
+
+
+async def accrue(account: PointsAccount, member: Member, ctx: EarningContext, *, store_id: int, channel: Channel,
+                 order_id: str, amount_minor: int, wallet_minor: int, occurred_at: datetime, actor: str,
+                 fixed_points: int | None = None, expires_at: datetime | None = None) -> Accrual:
+    """The one place an order earns: the caller holds a transaction with the member's account
+    locked and knows the order id is new. Points by HQ's rules, tier and campaign (or
+    `fixed_points` computed at import for a claimed channel order, with its original expiry);
+    the purchase counts toward the tier (upgrade at once) and rewards a referrer once."""
+    rules = ctx.rules
+    shaped = await shaping(ctx, member, store_id, occurred_at)
+    if fixed_points is None:
+        eligible = amount_minor - (0 if rules.wallet_paid_earns else wallet_minor)
+        points = await _earnable(rules, member, eligible_minor=eligible, occurred_at=occurred_at,
+                                 timezone_name=ctx.zone, multiplier=shaped.multiplier)
+    else:
+        points = fixed_points
+    purchase = await Purchase.create(
+        brand_id=member.brand_id, member_id=member.id, store_id=store_id, channel=channel.value,
+        order_id=order_id, amount_minor=amount_minor, wallet_paid_minor=wallet_minor,
+        points_earned=points, rule_version=rules.version, occurred_at=occurred_at,
+    )
+    if points > 0:
+        await ledger.credit(
+            account, points, kind=LedgerKind.EARN,
+            expires_at=expires_at or points_rules.expires_at(rules, occurred_at, ctx.zone),
+            move=ledger.Movement(
+                actor=actor, occurred_at=occurred_at, store_id=store_id, purchase_id=purchase.id,
+                rule_version=rules.version, reason=f"{channel.value} order {order_id}",
+                campaign_id=shaped.campaign.id if shaped.campaign and fixed_points is None else None,
+            ),
+        )
+    # The purchase that reaches a level lifts the member at once, in this transaction.
+    upgrade = await tiers.qualify(member.brand_id, member.id, spend_minor=amount_minor, at=occurred_at,
+                                  program=ctx.program, growth_factor=shaped.growth_factor)
+    if upgrade is not None and upgrade.welcome_points:
+        await ledger.credit(
+            account, upgrade.welcome_points, kind=LedgerKind.EARN,
+            expires_at=points_rules.expires_at(rules, occurred_at, ctx.zone),
+            move=ledger.Movement(
+                actor=actor, occurred_at=occurred_at, store_id=store_id,
+                rule_version=rules.version, reason=f"welcome to tier level {upgrade.new_level}",
+            ),
+        )
+    await referrals.reward_referrer(member, purchase, rules=rules, zone=ctx.zone, actor=actor)
+    return Accrual(purchase=purchase, points_earned=points, balance=account.balance, replayed=False)
 
 
 def _replay(existing: Purchase, member_id: int, amount_minor: int, balance: int) -> Accrual:
@@ -205,33 +251,41 @@ async def refund_purchase(principal: Principal, *, order_id: str, channel: Chann
     async with events.atomic():
         account = await ledger.lock_account(principal.brand_id, found.member_id)
         purchase = await Purchase.filter(id=found.id).select_for_update().first()
-        done = await PurchaseRefund.filter(purchase_id=purchase.id, refund_id=refund_id).first()
-        if done is not None:
-            if done.amount_minor != amount_minor:
-                raise DomainError(PointsErrorCode.IDEMPOTENCY_CONFLICT, "This refund id had another amount.", "refundId")
-            return Reversal(purchase, done.points_reversed, done.debt_added, account.balance, replayed=True)
-        if purchase.refunded_minor + amount_minor > purchase.amount_minor:
-            raise DomainError(
-                PointsErrorCode.REFUND_EXCEEDS_PURCHASE, "More than what is left of the order.", "amount"
-            )
-        refunded = purchase.refunded_minor + amount_minor
-        # Floor of the cumulative share: the last part of a full refund takes the remainder.
-        target = purchase.points_earned * refunded // purchase.amount_minor
-        points = target - purchase.points_reversed
-        debt_before = account.debt
-        if points > 0:
-            await ledger.debit(
-                account, points, kind=LedgerKind.REVERSE, now=now, allow_debt=True, purchase_first=purchase.id,
-                move=ledger.Movement(
-                    actor=audit.actor_of(principal), occurred_at=now, store_id=purchase.store_id,
-                    purchase_id=purchase.id, rule_version=purchase.rule_version,
-                    reason=f"refund {refund_id} of {channel.value} order {order_id}",
-                ),
-            )
-        purchase.refunded_minor = refunded
-        purchase.points_reversed = target
-        await purchase.save(update_fields=["refunded_minor", "points_reversed"])
-        debt_added = account.debt - debt_before
-        await PurchaseRefund.create(purchase_id=purchase.id, refund_id=refund_id, amount_minor=amount_minor,
-                                    points_reversed=points, debt_added=debt_added)
-        return Reversal(purchase, points, debt_added, account.balance, replayed=False)
+        return await reverse(account, purchase, refund_id=refund_id, amount_minor=amount_minor,
+                             actor=audit.actor_of(principal), now=now)
+
+
+async def reverse(account: PointsAccount, purchase: Purchase, *, refund_id: str, amount_minor: int, actor: str,
+                  now: datetime) -> Reversal:
+    """The one place a refund reverses points: the caller holds the member's account and the
+    purchase locked. Once per refund id."""
+    done = await PurchaseRefund.filter(purchase_id=purchase.id, refund_id=refund_id).first()
+    if done is not None:
+        if done.amount_minor != amount_minor:
+            raise DomainError(PointsErrorCode.IDEMPOTENCY_CONFLICT, "This refund id had another amount.", "refundId")
+        return Reversal(purchase, done.points_reversed, done.debt_added, account.balance, replayed=True)
+    if purchase.refunded_minor + amount_minor > purchase.amount_minor:
+        raise DomainError(
+            PointsErrorCode.REFUND_EXCEEDS_PURCHASE, "More than what is left of the order.", "amount"
+        )
+    refunded = purchase.refunded_minor + amount_minor
+    # Floor of the cumulative share: the last part of a full refund takes the remainder.
+    target = purchase.points_earned * refunded // purchase.amount_minor
+    points = target - purchase.points_reversed
+    debt_before = account.debt
+    if points > 0:
+        await ledger.debit(
+            account, points, kind=LedgerKind.REVERSE, now=now, allow_debt=True, purchase_first=purchase.id,
+            move=ledger.Movement(
+                actor=actor, occurred_at=now, store_id=purchase.store_id,
+                purchase_id=purchase.id, rule_version=purchase.rule_version,
+                reason=f"refund {refund_id} of {purchase.channel} order {purchase.order_id}",
+            ),
+        )
+    purchase.refunded_minor = refunded
+    purchase.points_reversed = target
+    await purchase.save(update_fields=["refunded_minor", "points_reversed"])
+    debt_added = account.debt - debt_before
+    await PurchaseRefund.create(purchase_id=purchase.id, refund_id=refund_id, amount_minor=amount_minor,
+                                points_reversed=points, debt_added=debt_added)
+    return Reversal(purchase, points, debt_added, account.balance, replayed=False)

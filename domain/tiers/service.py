@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
+from fractions import Fraction
 
 from dateutil.relativedelta import relativedelta
 from tortoise.transactions import in_transaction
@@ -144,15 +145,24 @@ async def current_level(program: TierProgram | None, member_id: int, now: dateti
 
 
 async def qualify(brand_id: int, member_id: int, *, spend_minor: int, at: datetime,
-                  program: TierProgram | None) -> Upgrade | None:
+                  program: TierProgram | None, growth_factor: Fraction = Fraction(1),
+                  growth: int | None = None) -> Upgrade | None:
     """Count a purchase toward the member's tier under the brand's `program`; an upgrade
     happens at once (never a downgrade). Returns the upgrade with the welcome points of every
-    level passed, or None."""
+    level passed, or None. `growth_factor` is a campaign's growth acceleration; `growth` adds
+    growth value directly (activities, GROWTH mode only)."""
     if program is None or program.mode is TierMode.STORED_VALUE:
         return None
+    if growth is not None and program.mode is not TierMode.GROWTH:
+        return None
     row = await standing(brand_id, member_id, program, at)
-    # SPEND counts money in minor units; GROWTH one growth point per whole yuan spent.
-    row.qualifying += max(spend_minor if program.mode is TierMode.SPEND else spend_minor // 100, 0)
+    if growth is not None:
+        row.qualifying += max(growth, 0)
+    elif program.mode is TierMode.SPEND:
+        row.qualifying += max(spend_minor, 0)  # SPEND counts money in minor units
+    else:
+        # GROWTH: one growth point per whole yuan spent, times a campaign's acceleration.
+        row.qualifying += max(int(spend_minor // 100 * growth_factor), 0)
     reached = level_for(program, row.qualifying)
     upgrade = None
     if reached > row.level:

@@ -46,7 +46,7 @@ async def allow_changes(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("loyalty", "0006_mall_and_coupons")]
+    dependencies = [("loyalty", "0007_channels_engagement")]
 
     initial = False
 
@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
             name="kind",
             field=fields.CharEnumField(
                 description="EARN: EARN\nREDEEM: REDEEM\nEXPIRE: EXPIRE\nADJUST: ADJUST\nREVERSE: REVERSE\n"
-                "RETURN: RETURN\nOPENING: OPENING",
+                "RETURN: RETURN\nOPENING: OPENING\nACTIVITY: ACTIVITY",
                 enum_type=LedgerKind, max_length=8,
             ),
         ),

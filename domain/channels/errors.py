@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+import enum
+
+
+class ChannelErrorCode(str, enum.Enum):
+    INVALID_CHANNEL = "INVALID_CHANNEL"
+    TOO_MANY_ORDERS = "TOO_MANY_ORDERS"
+    INVALID_PAID_AT = "INVALID_PAID_AT"
+    REFUND_EXCEEDS_ORDER = "REFUND_EXCEEDS_ORDER"
+    ORDER_CONFLICT = "ORDER_CONFLICT"
+    REFUND_DECREASED = "REFUND_DECREASED"
