@@ -72,7 +72,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     settings = settings or get_settings()
     runtime = runtime or Runtime(
         redis=make_redis(settings.redis_url),
-        code_sender=LoggingCodeSender(),
+        code_sender=LoggingCodeSender(settings.dev_code_file if settings.env == "development" else None),
         secret_key=settings.secret_key,
     )
     tokens = TokenIssuer(secret_key=settings.secret_key, ttl_seconds=settings.token_ttl_seconds)

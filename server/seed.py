@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from domain.mall import items as mall_items
+from domain.mall.models import MallItemKind
 from domain.members.models import MemberSource
 from domain.members.service import Enrolment, create_member
 from franchise import api_clients, brands, staff, stores
@@ -46,6 +48,11 @@ async def seed_demo(member_count: int = 200) -> DemoSeed:
                                  password=DEMO_PASSWORD, role=Role.STORE_MANAGER.value, store_id=store.id)
         await staff.create_staff(hq, email=f"clerk.{slug}@demo.test", name=f"{code} clerk",
                                  password=DEMO_PASSWORD, role=Role.STORE_CLERK.value, store_id=store.id)
+    # "1 point for a Swiss roll" style: something the tour's first purchase can already redeem.
+    await mall_items.upsert_mall_item(hq, mall_items.ItemInput(
+        name="Swiss roll", kind=MallItemKind.PICKUP, points_price=100, stock=50, per_member_limit=1,
+        limit_period_days=30, description="Collect it at any store within 7 days.", pickup_days=7,
+    ))
     _, key = await api_clients.create_api_client(
         hq, name="Demo POS", scopes=["members:read", "members:write", "points:earn"]
     )

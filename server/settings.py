@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     persisted_query_ttl_seconds: int = 86400
     # Production mode: a JSON file of sha256 -> document; when set, only those documents run.
     persisted_queries_file: Path | None = None
+    # Development only: one-time codes are also appended to this file (never in test or
+    # production, where they go to the code sender alone).
+    dev_code_file: Path = Path("var/dev-codes.txt")
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

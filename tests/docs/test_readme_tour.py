@@ -54,14 +54,19 @@ def test_readme_tour_runs_against_the_demo(tmp_path):
                 time.sleep(0.1)
         script = tour_script().replace("API=http://127.0.0.1:8000/graphql", f"API=http://127.0.0.1:{port}/graphql")
         assert f":{port}/" in script
-        run = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True, text=True, timeout=120)
+        run = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=ROOT, capture_output=True, text=True,
+                             timeout=120)
     finally:
         server.terminate()
         server.wait(timeout=10)
         log.close()
     assert run.returncode == 0, run.stderr
-    purchase, member = (json.loads(line) for line in run.stdout.splitlines() if line.strip())
+    purchase, member, redeemed = (json.loads(line) for line in run.stdout.splitlines() if line.strip())
     assert purchase == {"data": {"recordPurchase": {"pointsEarned": 128, "balance": 128, "replayed": False,
                                                     "errors": []}}}
     assert member["data"]["member"]["points"] == 128
     assert member["data"]["member"]["pointsLedger"]["edges"][0]["node"]["kind"] == "EARN"
+    redemption = redeemed["data"]["redeemMallItem"]
+    assert redemption["errors"] == [] and redemption["balance"] == 28
+    assert (redemption["redemption"]["state"], redemption["redemption"]["points"]) == ("PENDING", 100)
+    assert redemption["redemption"]["verificationCode"]
