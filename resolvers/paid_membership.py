@@ -19,6 +19,7 @@ async def upsert_paid_membership_plan(info, input: Any) -> dict:
             discount_percent=input.discount_percent, points_multiplier=str(input.points_multiplier),
             early_access_tag=input.early_access_tag, refund_window_days=input.refund_window_days,
             active=input.active,
+            coupon_template_ids=[parse_id(v, "couponTemplateIds") for v in input.coupon_template_ids],
         )
         row = await membership.upsert_paid_membership_plan(info.context.principal, plan,
                                                            parse_optional_id(input.id, "id"))

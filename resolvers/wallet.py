@@ -30,6 +30,8 @@ def _plan_input(input: Any) -> plans.PlanInput:
         bonus_expiry_days=input.bonus_expiry_days, gift_points=input.gift_points,
         gift_tier_level=input.gift_tier_level, active_from=input.active_from, active_to=input.active_to,
         active=input.active,
+        gift_coupon_template_ids=_ids(input.gift_coupon_template_ids, "giftCouponTemplateIds") or [],
+        gift_card_template_id=parse_optional_id(input.gift_card_template_id, "giftCardTemplateId"),
     )
 
 
@@ -67,7 +69,9 @@ async def top_up_wallet(info, input: Any) -> dict:
             plan_id=parse_optional_id(input.plan_id, "planId"), amount=input.amount,
             bill_amount=input.bill_amount, order_id=input.order_id,
         )
-        return {"top_up": done.top_up, "principal": done.principal, "bonus": done.bonus, "replayed": done.replayed}
+        return {"top_up": done.top_up, "principal": done.principal, "bonus": done.bonus, "replayed": done.replayed,
+                "gift_coupon_ids": [str(c.id) for c in done.coupons],
+                "gift_card_id": str(done.gift_card.id) if done.gift_card else None}
 
     return await attempt(work())
 

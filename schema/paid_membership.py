@@ -39,6 +39,10 @@ class PaidMembershipPlan:
     refund_window_days: int = strawberry.field(description="A refund within so many days of a payment ends it.")
     active: bool
 
+    @strawberry.field(description="The coupon pack: one coupon of each at purchase, then in every later month.")
+    def coupon_template_ids(self) -> list[strawberry.ID]:
+        return [strawberry.ID(str(v)) for v in self.coupon_template_ids or []]  # type: ignore[attr-defined]
+
     @strawberry.field
     def price(self) -> Decimal:
         return minor_to_money(self.price_minor)  # type: ignore[attr-defined]
@@ -97,6 +101,8 @@ class UpsertPaidMembershipPlanInput:
     early_access_tag: str | None = None
     refund_window_days: int = 0
     active: bool = True
+    coupon_template_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="The coupon pack: one of each at purchase, then in every later month.")
 
 
 @strawberry.type

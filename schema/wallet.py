@@ -59,6 +59,15 @@ class TopUpPlan:
     def bonus_store_ids(self) -> list[strawberry.ID] | None:
         return _ids(self.bonus_store_ids)
 
+    @strawberry.field(description="Coupon templates of which each top-up gives one.")
+    def gift_coupon_template_ids(self) -> list[strawberry.ID]:
+        return _ids(self.gift_coupon_template_ids or [])  # type: ignore[return-value]
+
+    @strawberry.field(description="A gift card template of which each top-up gives one card, already claimed.")
+    def gift_card_template_id(self) -> strawberry.ID | None:
+        template_id = self.gift_card_template_id  # type: ignore[attr-defined]
+        return None if template_id is None else strawberry.ID(str(template_id))
+
 
 @strawberry.type(description="A bonus grant of a top-up: what is left, where and until when it is usable.")
 class BonusGrant:
@@ -246,6 +255,10 @@ class UpsertTopUpPlanInput:
     bonus_expiry_days: int | None = strawberry.field(default=None, description="Null: the bonus never expires.")
     gift_points: int = 0
     gift_tier_level: int | None = None
+    gift_coupon_template_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="Coupon templates (of the brand, not over) of which each top-up gives one.")
+    gift_card_template_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An active gift card template: each top-up gives one card, already claimed.")
     active_from: datetime.datetime | None = None
     active_to: datetime.datetime | None = None
     active: bool = True
@@ -285,6 +298,10 @@ class TopUpWalletPayload:
     principal: Decimal | None = None
     bonus: Decimal | None = None
     replayed: bool = False
+    gift_coupon_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="The coupons the plan gave (the member's coupons list shows them).")
+    gift_card_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The gift card the plan gave, claimed by the member (used by its id).")
     errors: list[UserError]
 
 

@@ -18,6 +18,9 @@ zone named by `cron_offset`:
   (a payment never uses a due grant meanwhile: spending expires the wallet's due grants first).
 - `expire_paid_memberships`: daily at 00:20 Asia/Shanghai, ending memberships that ran out
   (their benefits stop at the end instant whether or not the job has run).
+- `issue_membership_coupon_packs`: daily at 00:30 Asia/Shanghai, this month's coupon pack of
+  every running paid membership, once per membership and brand-local month (keyed, so any
+  number of runs give one pack).
 - `cancel_expired_pickups`: every 10 minutes, cancelling mall pickups not collected in their
   window (points back to their lots, stock back).
 - `expiry_reminders`: daily at 10:00 Asia/Shanghai, one outbox row per member per expiry date.
@@ -42,6 +45,7 @@ from domain.tiers.birthdays import grant_birthday_rewards
 from domain.tiers.service import evaluate_tiers as evaluate_due_tiers
 from domain.wallet.expiry import expire_due_bonus
 from domain.wallet.membership import expire_paid_memberships as end_due_memberships
+from domain.wallet.membership import issue_membership_coupon_packs as give_due_coupon_packs
 from server.metrics import JobMetricsMiddleware
 from server.settings import get_settings
 
@@ -99,6 +103,14 @@ async def expire_wallet_bonus() -> int:
 async def expire_paid_memberships() -> int:
     """End every paid membership that ran out; returns how many."""
     return await end_due_memberships(datetime.now(UTC))
+ISSUE_MEMBERSHIP_COUPON_PACKS_SCHEDULE = [
+    {"cron": "30 0 * * *", "cron_offset": "Asia/Shanghai", "schedule_id": "membership-coupon-packs-daily"},
+]
+
+
+async def issue_membership_coupon_packs() -> int:
+    """Give every running paid membership this month's coupon pack, once; returns the coupons issued."""
+    return await give_due_coupon_packs(datetime.now(UTC))
 CANCEL_EXPIRED_PICKUPS_SCHEDULE = [
     {"cron": "*/10 * * * *", "schedule_id": "cancel-expired-pickups"},
 ]
@@ -143,6 +155,8 @@ def make_broker(redis_url: str | None) -> AsyncBroker:
     broker.register_task(expire_wallet_bonus, task_name="expire_wallet_bonus", schedule=EXPIRE_WALLET_BONUS_SCHEDULE)
     broker.register_task(expire_paid_memberships, task_name="expire_paid_memberships",
                          schedule=EXPIRE_PAID_MEMBERSHIPS_SCHEDULE)
+    broker.register_task(issue_membership_coupon_packs, task_name="issue_membership_coupon_packs",
+                         schedule=ISSUE_MEMBERSHIP_COUPON_PACKS_SCHEDULE)
     broker.register_task(cancel_expired_pickups, task_name="cancel_expired_pickups",
                          schedule=CANCEL_EXPIRED_PICKUPS_SCHEDULE)
     broker.register_task(expiry_reminders, task_name="expiry_reminders", schedule=EXPIRY_REMINDERS_SCHEDULE)

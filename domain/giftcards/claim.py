@@ -4,6 +4,7 @@ fresh code for the friend to claim; a card's old code stops working when it is s
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -63,22 +64,70 @@ async def claim_gift_card(runtime: Runtime, principal: Principal, *, code: str,
             return Claim(card, replayed=True)
         ledger.check_usable(card, now, claimable=True)
         template = await GiftCardTemplate.get(id=card.template_id)
-        card.state, card.member_id, card.claimed_at = GiftCardState.CLAIMED, member_id, now
-        if template.valid_days is not None and card.valid_until is None:
-            card.valid_until = now + timedelta(days=template.valid_days)
-        move = ledger.Movement(actor=audit.actor_of(principal), occurred_at=now, member_id=member_id,
-                               reason="claimed")
-        await ledger.move(card, GiftCardLedgerKind.CLAIM, move)
-        if card.kind is GiftCardKind.BENEFIT:
-            # The tiers domain has no time-limited level: the benefit is recorded on the card
-            # with its end date (Member.giftCards shows it; benefits.active_benefits reads it).
-            card.benefit_until = now + timedelta(days=template.benefit_days or 0)
-            card.valid_until = card.benefit_until
-            await ledger.move(card, GiftCardLedgerKind.BENEFIT, ledger.Movement(
-                actor=move.actor, occurred_at=now, member_id=member_id,
-                reason=f"benefit until {card.benefit_until.isoformat()}"), uses=-card.uses_left)
-        await ledger.finish(card)
+        await _bind(card, template, member_id, audit.actor_of(principal), now, reason="claimed")
     return Claim(card, replayed=False)
+
+
+async def _bind(card: GiftCard, template: GiftCardTemplate, member_id: int, actor: str, now: datetime, *,
+                reason: str) -> None:
+    """The CLAIM (and a BENEFIT card's BENEFIT) movement of a locked or new card, saved."""
+    card.state, card.member_id, card.claimed_at = GiftCardState.CLAIMED, member_id, now
+    if template.valid_days is not None and card.valid_until is None:
+        card.valid_until = now + timedelta(days=template.valid_days)
+    await ledger.move(card, GiftCardLedgerKind.CLAIM, ledger.Movement(actor=actor, occurred_at=now,
+                                                                      member_id=member_id, reason=reason))
+    if card.kind is GiftCardKind.BENEFIT:
+        # The tiers domain has no time-limited level: the benefit is recorded on the card
+        # with its end date (Member.giftCards shows it; benefits.active_benefits reads it).
+        card.benefit_until = now + timedelta(days=template.benefit_days or 0)
+        card.valid_until = card.benefit_until
+        await ledger.move(card, GiftCardLedgerKind.BENEFIT, ledger.Movement(
+            actor=actor, occurred_at=now, member_id=member_id,
+            reason=f"benefit until {card.benefit_until.isoformat()}"), uses=-card.uses_left)
+    await ledger.finish(card)
+
+
+async def issue_claimed_card(*, brand_id: int, member_id: int, template_id: int, idempotency_key: str,
+                             now: datetime, actor: str, store_id: int | None = None,
+                             secret_key: str | None = None) -> GiftCard:
+    """A card of the template given to the member already CLAIMED (an ISSUE then a CLAIM row),
+    for callers that already authorized (a top-up plan's gift). A claimed card is used by its
+    id, so the code is thrown away; without `secret_key` it is hashed with a one-off key, so no
+    one can ever look it up. Runs inside the caller's transaction; idempotent on the ISSUE
+    row's key (unique per brand): a replay returns the first card."""
+    now = now.astimezone(UTC)
+    try:
+        async with in_transaction():  # a savepoint inside the caller's transaction
+            done = await GiftCardLedgerEntry.filter(brand_id=brand_id, idempotency_key=idempotency_key).first()
+            if done is not None:
+                return await _replayed_gift(done, member_id, template_id)
+            template = await GiftCardTemplate.filter(id=template_id, brand_id=brand_id).first()
+            if template is None:
+                raise DomainError(GiftCardErrorCode.TEMPLATE_NOT_FOUND, "No such template.", "templateId")
+            if not template.active:
+                raise DomainError(GiftCardErrorCode.TEMPLATE_INACTIVE, "This template is deactivated.", "templateId")
+            if template.valid_until is not None and template.valid_until <= now:
+                raise DomainError(GiftCardErrorCode.CARD_EXPIRED, "This template's cards have expired.", "templateId")
+            card, _ = new_card(template, secret_key or secrets.token_hex(32), batch=f"gift-{member_id}",
+                               state=GiftCardState.ACTIVE)
+            await card.save()
+            await issue_entry(card, ledger.Movement(actor=actor, occurred_at=now, store_id=store_id,
+                                                    member_id=member_id, idempotency_key=idempotency_key,
+                                                    reason=f"given ({idempotency_key})")).save()
+            await _bind(card, template, member_id, actor, now, reason="claimed on issue")
+            return card
+    except IntegrityError:
+        done = await GiftCardLedgerEntry.filter(brand_id=brand_id, idempotency_key=idempotency_key).first()
+        if done is None:
+            raise
+        return await _replayed_gift(done, member_id, template_id)
+
+
+async def _replayed_gift(entry: GiftCardLedgerEntry, member_id: int, template_id: int) -> GiftCard:
+    card = await GiftCard.get(id=entry.card_id)
+    if entry.member_id != member_id or card.template_id != template_id:
+        raise DomainError(GiftCardErrorCode.IDEMPOTENCY_CONFLICT, "This key gave another card.", "idempotencyKey")
+    return card
 
 
 async def send_gift_card(runtime: Runtime, principal: Principal, *, template_id: int | None = None,

@@ -5,16 +5,19 @@ Every purchase, renewal, refund and expiry is a row of the membership ledger."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
 from tortoise.exceptions import IntegrityError
 
 from domain import events
 from domain.members.models import Member
+from domain.points.rules import brand_timezone
+from domain.wallet import gifts
 from domain.wallet.common import brand_member, now_utc
 from domain.wallet.errors import WalletErrorCode
 from domain.wallet.models import MembershipLedgerKind, MembershipState, PaidMembership, PaidMembershipLedgerEntry, \
@@ -25,8 +28,10 @@ from franchise.stores import require_store
 from policies import NotAuthorized, Principal, PrincipalKind, authorize, authorize_store, store_scope
 
 JOB_ACTOR = "job:expire-paid-memberships"
+PACK_JOB_ACTOR = "job:membership-coupon-packs"
+COUPON_SOURCE = "PAID_MEMBERSHIP"
 PLAN_FIELDS = ("name", "price_minor", "period_unit", "period_count", "discount_percent", "points_multiplier",
-               "early_access_tag", "refund_window_days", "active")
+               "early_access_tag", "refund_window_days", "active", "coupon_template_ids")
 
 
 @dataclass
@@ -40,6 +45,7 @@ class MembershipPlanInput:
     early_access_tag: str | None = None
     refund_window_days: int = 0
     active: bool = True
+    coupon_template_ids: list[int] = field(default_factory=list)  # the pack: at purchase, then monthly
 
 
 @dataclass
@@ -49,7 +55,7 @@ class MembershipResult:
     replayed: bool
 
 
-def _checked(plan: MembershipPlanInput) -> dict:
+async def _checked(brand_id: int, plan: MembershipPlanInput) -> dict:
     values = {f: getattr(plan, f) for f in PLAN_FIELDS}
     values["name"] = validation.text(plan.name, "name", max_length=100)
     if plan.price_minor <= 0:
@@ -67,6 +73,8 @@ def _checked(plan: MembershipPlanInput) -> dict:
     values["points_multiplier"] = str(multiplier)
     values["early_access_tag"] = validation.text(plan.early_access_tag, "earlyAccessTag", max_length=40,
                                                  required=False)
+    values["coupon_template_ids"] = await gifts.checked_coupon_templates(brand_id, plan.coupon_template_ids,
+                                                                         "couponTemplateIds")
     return values
 
 
@@ -77,7 +85,7 @@ def _snapshot(row: PaidMembershipPlan) -> dict:
 async def upsert_paid_membership_plan(principal: Principal, plan: MembershipPlanInput,
                                       plan_id: int | None = None) -> PaidMembershipPlan:
     authorize(principal, "paid_membership.plan", "write")
-    values = _checked(plan)
+    values = await _checked(principal.brand_id, plan)
     async with events.atomic():
         if plan_id is None:
             row, before = await PaidMembershipPlan.create(brand_id=principal.brand_id, **values), {}
@@ -149,6 +157,11 @@ async def purchase_paid_membership(principal: Principal, *, member_id: int, plan
                 period_start=start, period_end=end, store_id=store_id, actor=audit.actor_of(principal),
                 idempotency_key=key, occurred_at=now,
             )
+            if kind is MembershipLedgerKind.PURCHASE:
+                # A new term's pack covers the month it starts in; the job gives later months'.
+                await gifts.give_coupons(brand_id=principal.brand_id, member_id=member.id,
+                                         template_ids=plan.coupon_template_ids or [], key_prefix=f"pm:{entry.id}",
+                                         source=COUPON_SOURCE, now=now, store_id=store_id, actor=entry.actor)
             return MembershipResult(row, entry, replayed=False)
     except IntegrityError:
         done = await PaidMembershipLedgerEntry.filter(brand_id=principal.brand_id, idempotency_key=key).first()
@@ -243,3 +256,33 @@ async def points_multiplier(member_id: int, at: datetime) -> Fraction:
 
 async def membership_of(member_id: int) -> PaidMembership | None:
     return await PaidMembership.filter(member_id=member_id).select_related("plan").first()
+
+
+async def issue_membership_coupon_packs(now: datetime, *, brand_id: int | None = None) -> int:
+    """The job, safe to run any number of times: every running membership whose plan has a
+    coupon pack gets this month's pack (the brand's calendar month), once, keyed by the
+    membership and the month. The month a term starts in is covered by the purchase's pack;
+    a month in which the job never ran is not made up later. Returns the coupons issued."""
+    now = now.astimezone(UTC)
+    running = PaidMembership.filter(state=MembershipState.ACTIVE, term_started_at__lte=now, ends_at__gt=now)
+    if brand_id is not None:
+        running = running.filter(brand_id=brand_id)
+    zones: dict[int, ZoneInfo] = {}
+    issued = 0
+    for row in await running.select_related("plan").order_by("id"):
+        if not row.plan.coupon_template_ids:
+            continue
+        if row.brand_id not in zones:
+            zones[row.brand_id] = ZoneInfo(await brand_timezone(row.brand_id))
+        zone = zones[row.brand_id]
+        month = now.astimezone(zone).strftime("%Y-%m")
+        if row.term_started_at.astimezone(zone).strftime("%Y-%m") == month:
+            continue
+        prefix = f"pm:{row.id}:{month}"
+        before = len(await gifts.coupons_given(row.brand_id, prefix))
+        async with events.atomic():
+            given = await gifts.give_coupons(brand_id=row.brand_id, member_id=row.member_id,
+                                             template_ids=row.plan.coupon_template_ids, key_prefix=prefix,
+                                             source=COUPON_SOURCE, now=now, store_id=None, actor=PACK_JOB_ACTOR)
+        issued += len(given) - before
+    return issued

@@ -60,6 +60,9 @@ class TopUpPlan(Model):
     bonus_expiry_days = fields.IntField(null=True)  # null: the bonus never expires
     gift_points = fields.BigIntField(default=0)
     gift_tier_level = fields.IntField(null=True)  # lift the member to at least this level
+    gift_coupon_template_ids = fields.JSONField(default=list)  # one coupon of each per top-up
+    gift_card_template = fields.ForeignKeyField("loyalty.GiftCardTemplate", related_name="top_up_plans", null=True,
+                                                on_delete=fields.RESTRICT)  # a card given claimed per top-up
     active_from = fields.DatetimeField(null=True)
     active_to = fields.DatetimeField(null=True)
     active = fields.BooleanField(default=True)
@@ -207,6 +210,8 @@ class PaidMembershipPlan(Model):
     points_multiplier = fields.CharField(max_length=8, default="1")  # a decimal, e.g. "1.5"
     early_access_tag = fields.CharField(max_length=40, null=True)
     refund_window_days = fields.IntField(default=0)
+    # A coupon of each at purchase and in every later month of the term (issue_membership_coupon_packs).
+    coupon_template_ids = fields.JSONField(default=list)
     active = fields.BooleanField(default=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

@@ -3,12 +3,13 @@ wallet settings (how a payment splits principal and bonus)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from tortoise.expressions import Q
 
 from domain import events
+from domain.wallet import gifts
 from domain.wallet.errors import WalletErrorCode
 from domain.wallet.models import ConsumptionRule, PlanKind, TopUpPlan, WalletSettings
 from franchise import audit, validation
@@ -19,7 +20,7 @@ from policies import Principal, authorize
 
 EDITABLE = ("name", "kind", "pay_minor", "bonus_minor", "free_order_multiple", "offered_store_ids",
             "bonus_store_ids", "bonus_expiry_days", "gift_points", "gift_tier_level", "active_from",
-            "active_to", "active")
+            "active_to", "active", "gift_coupon_template_ids", "gift_card_template_id")
 
 
 @dataclass
@@ -37,6 +38,8 @@ class PlanInput:
     active_from: datetime | None = None
     active_to: datetime | None = None
     active: bool = True
+    gift_coupon_template_ids: list[int] = field(default_factory=list)
+    gift_card_template_id: int | None = None
 
 
 def _invalid(message: str, field: str) -> DomainError:
@@ -79,6 +82,10 @@ async def _checked(brand_id: int, plan: PlanInput) -> dict:
         raise _invalid("The plan ends after it starts.", "activeTo")
     values["offered_store_ids"] = await _stores(brand_id, plan.offered_store_ids, "offeredStoreIds")
     values["bonus_store_ids"] = await _stores(brand_id, plan.bonus_store_ids, "bonusStoreIds")
+    values["gift_coupon_template_ids"] = await gifts.checked_coupon_templates(
+        brand_id, plan.gift_coupon_template_ids, "giftCouponTemplateIds")
+    values["gift_card_template_id"] = await gifts.checked_gift_card_template(
+        brand_id, plan.gift_card_template_id, "giftCardTemplateId")
     return values
 
 

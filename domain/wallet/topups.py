@@ -4,18 +4,22 @@ lift); 储值免单 also pays the current bill from a bonus grant spent at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
 
 from domain import events
+from domain.coupons.models import Coupon
+from domain.giftcards.claim import issue_claimed_card
+from domain.giftcards.errors import GiftCardErrorCode
+from domain.giftcards.models import GiftCard, GiftCardLedgerEntry
 from domain.points import ledger as points_ledger
 from domain.points import rules as points_rules
 from domain.points.models import LedgerKind
 from domain.tiers import service as tiers
 from domain.tiers.models import TierProgram
-from domain.wallet import ledger
+from domain.wallet import gifts, ledger
 from domain.wallet.common import brand_member, now_utc
 from domain.wallet.errors import WalletErrorCode
 from domain.wallet.models import Bucket, PlanKind, TopUpPlan, Wallet, WalletLedgerKind, WalletPayment, WalletTopUp
@@ -32,6 +36,8 @@ class TopUpResult:
     principal: int
     bonus: int
     replayed: bool
+    coupons: list[Coupon] = field(default_factory=list)  # the plan's gifts (on a replay: those first given)
+    gift_card: GiftCard | None = None
 
 
 @dataclass
@@ -68,12 +74,15 @@ def _amounts(plan: TopUpPlan | None, amount, bill, order_id: str | None) -> _Amo
                     order_id=validation.text(order_id, "orderId", max_length=64))
 
 
-def _replay(existing: WalletTopUp, member_id: int, amounts: _Amounts, wallet: Wallet | None) -> TopUpResult:
+async def _replay(existing: WalletTopUp, member_id: int, amounts: _Amounts, wallet: Wallet | None) -> TopUpResult:
     if existing.member_id != member_id or existing.paid_minor != amounts.paid:
         raise DomainError(WalletErrorCode.IDEMPOTENCY_CONFLICT,
                           "This payment reference topped up another member or amount.", "paymentReference")
+    card_entry = await GiftCardLedgerEntry.filter(brand_id=existing.brand_id,
+                                                  idempotency_key=f"{_gift_key(existing)}:giftcard").first()
     return TopUpResult(existing, wallet.principal_minor if wallet else 0, wallet.bonus_minor if wallet else 0,
-                       replayed=True)
+                       replayed=True, coupons=await gifts.coupons_given(existing.brand_id, _gift_key(existing)),
+                       gift_card=await GiftCard.get(id=card_entry.card_id) if card_entry else None)
 
 
 async def top_up_wallet(principal: Principal, *, member_id: int, store_id: int, payment_reference: str,
@@ -93,7 +102,7 @@ async def top_up_wallet(principal: Principal, *, member_id: int, store_id: int, 
             wallet = await ledger.lock_wallet(principal.brand_id, member.id)
             existing = await WalletTopUp.filter(brand_id=principal.brand_id, payment_reference=reference).first()
             if existing is not None:
-                return _replay(existing, member.id, amounts, wallet)
+                return await _replay(existing, member.id, amounts, wallet)
             move = ledger.Movement(actor=actor, occurred_at=now, store_id=store.id, reason=f"top-up {reference}",
                                    idempotency_key=f"topup:{reference}")
             await ledger.grant(wallet, Bucket.PRINCIPAL, amounts.paid, origin_store_id=store.id, move=move,
@@ -116,13 +125,17 @@ async def top_up_wallet(principal: Principal, *, member_id: int, store_id: int, 
                 gift_points=plan.gift_points if plan else 0,
             )
             await _gifts(principal, member.id, store.id, plan, amounts.paid, program, actor, reference, now)
-            return TopUpResult(top_up, wallet.principal_minor, wallet.bonus_minor, replayed=False)
+            result = TopUpResult(top_up, wallet.principal_minor, wallet.bonus_minor, replayed=False)
+            if plan is not None:
+                await _plan_gifts(result, plan, actor, now)
+            return result
     except IntegrityError:
         # The same reference for another member committed first: answer as a replay.
         existing = await WalletTopUp.filter(brand_id=principal.brand_id, payment_reference=reference).first()
         if existing is None:
             raise
-        return _replay(existing, member.id, amounts, await Wallet.filter(member_id=existing.member_id).first())
+        return await _replay(existing, member.id, amounts,
+                             await Wallet.filter(member_id=existing.member_id).first())
 
 
 async def _free_order(principal: Principal, wallet: Wallet, store_id: int, amounts: _Amounts, reference: str,
@@ -144,6 +157,30 @@ async def _free_order(principal: Principal, wallet: Wallet, store_id: int, amoun
     await WalletPayment.create(brand_id=principal.brand_id, member_id=wallet.member_id, store_id=store_id,
                                order_id=amounts.order_id, amount_minor=amounts.free, principal_minor=0,
                                bonus_minor=amounts.free, entry=entry)
+
+
+def _gift_key(top_up: WalletTopUp) -> str:
+    return f"topup:{top_up.id}"
+
+
+async def _plan_gifts(result: TopUpResult, plan: TopUpPlan, actor: str, now: datetime) -> None:
+    """The plan's coupons and claimed gift card, keyed by the top-up (a replayed payment
+    reference returns before this, and the keys would refuse a second issue anyway)."""
+    top_up = result.top_up
+    result.coupons = await gifts.give_coupons(
+        brand_id=top_up.brand_id, member_id=top_up.member_id, template_ids=plan.gift_coupon_template_ids or [],
+        key_prefix=_gift_key(top_up), source="TOP_UP", now=now, store_id=top_up.store_id, actor=actor)
+    if plan.gift_card_template_id is None:
+        return
+    try:
+        result.gift_card = await issue_claimed_card(
+            brand_id=top_up.brand_id, member_id=top_up.member_id, template_id=plan.gift_card_template_id,
+            idempotency_key=f"{_gift_key(top_up)}:giftcard", now=now, actor=actor, store_id=top_up.store_id)
+    except DomainError as error:
+        # HQ deactivated the template, or its cards' dates are over, after making the plan:
+        # the payment still goes through without the card (the payload shows none was given).
+        if error.code not in (GiftCardErrorCode.TEMPLATE_INACTIVE, GiftCardErrorCode.CARD_EXPIRED):
+            raise
 
 
 async def _gifts(principal: Principal, member_id: int, store_id: int, plan: TopUpPlan | None, paid: int,

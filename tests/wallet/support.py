@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from domain.coupons import service as coupons
+from domain.coupons.models import CouponKind
 from domain.wallet import membership, plans, topups
 from domain.wallet.models import (PaidMembership, PaidMembershipLedgerEntry, PaidMembershipPlan, PeriodUnit, TopUpPlan,
                                   Wallet, WalletGrant, WalletLedgerEntry, WalletLedgerLine, WalletPayment,
@@ -16,7 +18,7 @@ ERRORS = "errors { code field message }"
 PAYMENT = "payment { id orderId amount principalAmount bonusAmount refunded store { code } }"
 TOP_UP = f"""mutation($input: TopUpWalletInput!) {{ topUpWallet(input: $input) {{
   topUp {{ id paymentReference paidAmount bonusAmount freeOrderAmount orderId giftPoints }}
-  principal bonus replayed {ERRORS} }} }}"""
+  principal bonus replayed giftCouponIds giftCardId {ERRORS} }} }}"""
 PAY = f"""mutation($input: PayWithWalletInput!) {{ payWithWallet(input: $input) {{
   {PAYMENT} principal bonus replayed {ERRORS} }} }}"""
 REFUND_PAYMENT = f"""mutation($input: RefundWalletPaymentInput!) {{ refundWalletPayment(input: $input) {{
@@ -24,7 +26,8 @@ REFUND_PAYMENT = f"""mutation($input: RefundWalletPaymentInput!) {{ refundWallet
 REFUND_BALANCE = f"""mutation($input: RefundWalletBalanceInput!) {{ refundWalletBalance(input: $input) {{
   principalRefunded bonusForfeited replayed {ERRORS} }} }}"""
 PLAN_FIELDS = ("id name kind payAmount bonusAmount freeOrderMultiple offeredStoreIds bonusStoreIds "
-               "bonusExpiryDays giftPoints giftTierLevel activeFrom activeTo active")
+               "bonusExpiryDays giftPoints giftTierLevel giftCouponTemplateIds giftCardTemplateId activeFrom activeTo "
+               "active")
 UPSERT_PLAN = f"""mutation($input: UpsertTopUpPlanInput!) {{ upsertTopUpPlan(input: $input) {{
   plan {{ {PLAN_FIELDS} }} {ERRORS} }} }}"""
 PLANS = f"""query($storeId: ID!) {{ topUpPlans(storeId: $storeId) {{ {PLAN_FIELDS} }} }}"""
@@ -43,6 +46,7 @@ MEMBERSHIP_FIELDS = ("membership { state startedAt endsAt plan { id name price }
                      "entry { kind amount periodStart periodEnd }")
 UPSERT_MEMBERSHIP_PLAN = f"""mutation($input: UpsertPaidMembershipPlanInput!) {{
   upsertPaidMembershipPlan(input: $input) {{ plan {{ id name price periodUnit periodCount refundWindowDays active
+    couponTemplateIds
     benefits {{ discountPercent pointsMultiplier earlyAccessTag }} }} {ERRORS} }} }}"""
 PURCHASE_MEMBERSHIP = f"""mutation($input: PurchasePaidMembershipInput!) {{
   purchasePaidMembership(input: $input) {{ {MEMBERSHIP_FIELDS} replayed {ERRORS} }} }}"""
@@ -102,3 +106,8 @@ async def wallet_snapshot(brand_id: int | None = None) -> dict[str, list[dict]]:
         query = model.all() if brand_id is None else model.filter(brand_id=brand_id)
         snapshot[model.__name__] = await query.order_by("id").values()
     return snapshot
+
+
+async def make_coupon_template(world, name: str = "5 off", *, admin=None, **fields):
+    values = {"name": name, "kind": CouponKind.AMOUNT_OFF, "amount_off": "5.00", "valid_days": 30, **fields}
+    return await coupons.create_coupon_template(hq(admin or world.admin), coupons.TemplateInput(**values))
