@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from tortoise.exceptions import IntegrityError
 
 from domain import events
-from domain.members.models import Member
+from domain.members.models import Member, MemberTag
 from domain.points.rules import brand_timezone
 from domain.wallet import gifts
 from domain.wallet.common import brand_member, now_utc
@@ -71,7 +71,7 @@ async def _checked(brand_id: int, plan: MembershipPlanInput) -> dict:
     if not Decimal(1) <= multiplier <= Decimal(10) or multiplier != multiplier.quantize(Decimal("0.01")):
         raise invalid("A multiplier is 1 to 10 with at most two decimals.", "pointsMultiplier")
     values["points_multiplier"] = str(multiplier)
-    values["early_access_tag"] = validation.text(plan.early_access_tag, "earlyAccessTag", max_length=40,
+    values["early_access_tag"] = validation.text(plan.early_access_tag, "earlyAccessTag", max_length=32,
                                                  required=False)
     values["coupon_template_ids"] = await gifts.checked_coupon_templates(brand_id, plan.coupon_template_ids,
                                                                          "couponTemplateIds")
@@ -139,8 +139,10 @@ async def purchase_paid_membership(principal: Principal, *, member_id: int, plan
             done = await PaidMembershipLedgerEntry.filter(brand_id=principal.brand_id, idempotency_key=key).first()
             if done is not None:
                 return await _replay(done, member.id, plan.id)
-            row = await PaidMembership.filter(member_id=member.id).first()
+            row = await PaidMembership.filter(member_id=member.id).select_related("plan").first()
             running = row is not None and row.state is MembershipState.ACTIVE and row.ends_at > now
+            if row is not None and row.plan.early_access_tag != plan.early_access_tag:
+                await _untag(member.id, row.plan.early_access_tag)
             start = row.ends_at if running else now
             kind = MembershipLedgerKind.RENEWAL if running else MembershipLedgerKind.PURCHASE
             end = period_end(plan, start)
@@ -152,6 +154,7 @@ async def purchase_paid_membership(principal: Principal, *, member_id: int, plan
                 if not running:
                     row.term_started_at = now
                 await row.save()
+            await _tag(principal.brand_id, member.id, plan.early_access_tag)
             entry = await PaidMembershipLedgerEntry.create(
                 brand_id=principal.brand_id, member_id=member.id, plan=plan, kind=kind, amount_minor=plan.price_minor,
                 period_start=start, period_end=end, store_id=store_id, actor=audit.actor_of(principal),
@@ -215,6 +218,7 @@ async def refund_paid_membership(principal: Principal, *, member_id: int, refund
         )
         row.state, row.ends_at = MembershipState.REFUNDED, now
         await row.save()
+        await _untag(member.id, row.plan.early_access_tag)
         return MembershipResult(row, entry, replayed=False)
 
 
@@ -228,17 +232,30 @@ async def expire_paid_memberships(now: datetime, *, brand_id: int | None = None)
     for member_id in await due.values_list("member_id", flat=True):
         async with events.atomic():
             await Member.filter(id=member_id).select_for_update().first()
-            row = await PaidMembership.filter(member_id=member_id).first()
+            row = await PaidMembership.filter(member_id=member_id).select_related("plan").first()
             if row.state is not MembershipState.ACTIVE or row.ends_at > now:
                 continue  # renewed or ended meanwhile
             row.state = MembershipState.EXPIRED
             await row.save()
+            await _untag(member_id, row.plan.early_access_tag)
             await PaidMembershipLedgerEntry.create(
                 brand_id=row.brand_id, member_id=member_id, plan_id=row.plan_id, kind=MembershipLedgerKind.EXPIRE,
                 amount_minor=0, period_end=row.ends_at, actor=JOB_ACTOR, occurred_at=now,
             )
             count += 1
     return count
+
+
+async def _tag(brand_id: int, member_id: int, tag: str | None) -> None:
+    """The plan's early-access tag on the member while the membership runs, so campaigns and
+    segments can aim at paid members ("early access for Plus members")."""
+    if tag and not await MemberTag.filter(member_id=member_id, tag=tag).exists():
+        await MemberTag.create(brand_id=brand_id, member_id=member_id, tag=tag)
+
+
+async def _untag(member_id: int, tag: str | None) -> None:
+    if tag:
+        await MemberTag.filter(member_id=member_id, tag=tag, store_id=None).delete()
 
 
 async def active_membership(member_id: int, at: datetime) -> PaidMembership | None:

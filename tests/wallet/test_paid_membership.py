@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from domain.members.models import MemberTag
 from domain.points import purchases
 from domain.tiers import service as tiers
 from domain.tiers.models import TierMode
@@ -139,3 +140,31 @@ async def test_the_membership_multiplier_applies_to_accrual_on_top_of_the_tier_m
                           order_id="o-3", channel=purchases.Channel.STORE, occurred_at=now - timedelta(minutes=90))
 
     assert (done.points_earned, small.points_earned, before.points_earned) == (99, 21, 7)
+
+
+async def test_the_early_access_tag_is_on_the_member_while_the_membership_runs(world):
+    async def tags() -> list[str]:
+        return sorted(await MemberTag.filter(member_id=world.member_a.id).values_list("tag", flat=True))
+
+    plan = await make_membership_plan(world, period_unit="DAYS", period_count=30, early_access_tag="plus-early")
+    await MemberTag.create(brand_id=world.brand.id, member_id=world.member_a.id, tag="store-a-regular")
+
+    await buy(world, plan, "pm-1", T0)
+    assert await tags() == ["plus-early", "store-a-regular"]
+    await buy(world, plan, "pm-2", T0 + timedelta(days=1))  # a renewal keeps one tag
+    assert await tags() == ["plus-early", "store-a-regular"]
+
+    await membership.expire_paid_memberships(T0 + timedelta(days=61))
+    assert await tags() == ["store-a-regular"]
+
+
+async def test_a_refund_takes_the_early_access_tag_away(gql, world):
+    plan = await make_membership_plan(world, refund_window_days=7, early_access_tag="plus-early")
+    await buy(world, plan, "pm-1", datetime.now(UTC) - timedelta(days=1))
+    assert await MemberTag.filter(member_id=world.member_a.id, tag="plus-early").exists()
+
+    body = await gql(REFUND_MEMBERSHIP, {"input": {"memberId": str(world.member_a.id), "refundId": "rf-1"}},
+                     token=world.tokens["manager_a"])
+
+    assert body["data"]["refundPaidMembership"]["errors"] == []
+    assert not await MemberTag.filter(member_id=world.member_a.id, tag="plus-early").exists()
