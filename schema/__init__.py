@@ -84,8 +84,14 @@ class LoyaltySchema(strawberry.federation.Schema):
         return None
 
 
+def _redacted_arguments(arguments: dict, info) -> dict:
+    # Resolver arguments carry passwords, one-time codes and phone numbers: spans keep their names only.
+    return {name: "[redacted]" for name in arguments}
+
+
 @lru_cache
-def build_schema(max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2000) -> LoyaltySchema:
+def build_schema(max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2000, *,
+                 tracing: bool = False) -> LoyaltySchema:
     # The depth and alias limits are validation rules made once here: a rule class made per
     # request would change the validation cache's key, and every request would validate again.
     limits = [
@@ -93,6 +99,13 @@ def build_schema(max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2
         for limiter in (QueryDepthLimiter(max_depth=max_depth), MaxAliasesLimiter(max_alias_count=max_aliases))
         for rule in limiter.validation_rules
     ]
+    tracing_extensions = []
+    if tracing:
+        # Imported only when tracing is configured. Spans: "GraphQL Query: <operation name>" for
+        # every operation (with parsing, validation and one per non-trivial resolver beneath it).
+        from strawberry.extensions.tracing import OpenTelemetryExtension
+
+        tracing_extensions.append(lambda: OpenTelemetryExtension(arg_filter=_redacted_arguments))
     return LoyaltySchema(
         query=Query,
         mutation=Mutation,
@@ -100,6 +113,7 @@ def build_schema(max_depth: int = 12, max_aliases: int = 30, max_tokens: int = 2
         types=[Product, Order, GiftCardTemplate, MallItem],
         federation_version="2.11",
         extensions=[
+            *tracing_extensions,
             lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=max_tokens),
             lambda: ParserCache(maxsize=256),

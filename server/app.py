@@ -9,6 +9,7 @@ import logging
 import uuid
 
 import structlog
+from opentelemetry.sdk.trace.export import SpanExporter
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -29,6 +30,7 @@ from server.persisted import PersistedQueries
 from server.redis import make_redis
 from server.settings import Settings, get_settings
 from server.tokens import TokenIssuer
+from server.tracing import configure_tracing, shutdown_tracing
 
 log = logging.getLogger("loyalty.server")
 
@@ -68,7 +70,8 @@ class LoyaltyGraphQL(GraphQLOverHTTP):
         return await super().on_ws_connect(context)
 
 
-def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None,
+               span_exporter: SpanExporter | None = None) -> Starlette:
     settings = settings or get_settings()
     runtime = runtime or Runtime(
         redis=make_redis(settings.redis_url),
@@ -76,7 +79,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         secret_key=settings.secret_key,
     )
     tokens = TokenIssuer(secret_key=settings.secret_key, ttl_seconds=settings.token_ttl_seconds)
-    schema = build_schema(settings.max_query_depth, settings.max_aliases, settings.max_tokens)
+    tracer_provider = configure_tracing(settings, exporter=span_exporter)  # None unless configured
+    schema = build_schema(settings.max_query_depth, settings.max_aliases, settings.max_tokens,
+                          tracing=tracer_provider is not None)
     install_metrics()
     graphql = LoyaltyGraphQL(schema, runtime=runtime, tokens=tokens, graphiql=settings.graphiql_enabled,
                              persisted=PersistedQueries.from_settings(settings, runtime.redis))
@@ -100,6 +105,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             await uninstall_event_bus(bus)
             await runtime.redis.aclose()
             await db.close_db()
+            await asyncio.to_thread(shutdown_tracing, tracer_provider)
 
     async def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -131,4 +137,5 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     )
     app.state.runtime = runtime
     app.state.tokens = tokens
+    app.state.tracer_provider = tracer_provider
     return app

@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-change-me"
@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     # Development only: one-time codes are also appended to this file (never in test or
     # production, where they go to the code sender alone).
     dev_code_file: Path = Path("var/dev-codes.txt")
+    # OpenTelemetry traces go to this OTLP/HTTP endpoint, e.g. http://127.0.0.1:4318/v1/traces. The
+    # standard OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (used as is) or OTEL_EXPORTER_OTLP_ENDPOINT (a base
+    # URL: /v1/traces is appended) serve when it is unset. None of the three: no tracing at all.
+    otel_endpoint: str | None = None
+    otel_exporter_otlp_traces_endpoint: str | None = Field(
+        default=None, validation_alias="OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    otel_exporter_otlp_endpoint: str | None = Field(default=None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -48,6 +55,17 @@ class Settings(BaseSettings):
     @property
     def graphiql_enabled(self) -> bool:
         return self.graphiql if self.graphiql is not None else self.env != "production"
+
+    @property
+    def otel_traces_endpoint(self) -> str | None:
+        """The OTLP/HTTP URL spans are sent to; None: tracing is off."""
+        if self.otel_endpoint:
+            return self.otel_endpoint
+        if self.otel_exporter_otlp_traces_endpoint:
+            return self.otel_exporter_otlp_traces_endpoint
+        if self.otel_exporter_otlp_endpoint:
+            return self.otel_exporter_otlp_endpoint.rstrip("/") + "/v1/traces"
+        return None
 
 
 @lru_cache
