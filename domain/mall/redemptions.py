@@ -164,7 +164,10 @@ async def verify_redemption(principal: Principal, *, code: str, store_id: int | 
     store = await require_store(principal, store_id)
     code = codes.normalise(validation.text(code, "code", max_length=16))
     now = (now or _now()).astimezone(UTC)
-    found = await MallRedemption.filter(brand_id=principal.brand_id, verification_code=code).first()
+    # A code we never issue (longer than ours, other characters) is simply not found.
+    well_formed = len(code) <= CODE_LENGTH and all(c in codes.ALPHABET for c in code)
+    found = await MallRedemption.filter(brand_id=principal.brand_id, verification_code=code).first() \
+        if well_formed else None
     if found is None:
         raise DomainError(MallErrorCode.REDEMPTION_NOT_FOUND, "No pickup has this code.", "code")
     item = await MallItem.get(id=found.item_id)

@@ -178,3 +178,10 @@ async def test_member_sees_its_redemptions_newest_first(gql, shop):
     assert page["totalCount"] == 2
     assert [e["node"]["id"] for e in page["edges"]] == [second["id"], first["id"]]
     assert all(e["node"]["verificationCode"] for e in page["edges"])
+
+
+async def test_a_code_we_never_issue_is_not_found_whatever_its_length_or_letters(gql, shop):
+    for code in ("FUZZORDER2", "ABCDEFGHIJKLMNOP", "0000", "ÄÖÜ"):
+        body = (await gql(VERIFY, {"input": {"code": code}}, token=shop.tokens["clerk_a"]))["data"]
+
+        assert payload_errors(body["verifyRedemption"]) == [("REDEMPTION_NOT_FOUND", "code")], code
