@@ -403,19 +403,28 @@ def verify_ledgers(
     anything is inconsistent."""
     from rich.table import Table
 
+    from domain.channels.verify import verify_channel_orders
+    from domain.coupons.verify import verify_coupons
     from domain.giftcards.models import GiftCard
     from domain.giftcards.verify import verify_gift_cards
+    from domain.mall.verify import verify_stock
     from domain.points.models import PointsAccount
     from domain.points.verify import verify_ledgers as check
+    from domain.wallet.models import Wallet
+    from domain.wallet.verify import verify_wallets
 
     async def work():
+        # One database session for every ledger: each check is a few grouped queries.
         brand_id = await _brand_id(brand)
         accounts = PointsAccount.all() if brand_id is None else PointsAccount.filter(brand_id=brand_id)
         cards = GiftCard.all() if brand_id is None else GiftCard.filter(brand_id=brand_id)
-        return (await accounts.count(), await check(brand_id), await cards.count(),
-                await verify_gift_cards(brand_id))
+        wallets = Wallet.all() if brand_id is None else Wallet.filter(brand_id=brand_id)
+        return (await accounts.count(), await check(brand_id), await cards.count(), await verify_gift_cards(brand_id),
+                await wallets.count(), await verify_wallets(brand_id), await verify_stock(brand_id),
+                await verify_coupons(brand_id), await verify_channel_orders(brand_id))
 
-    checked, problems, cards_checked, card_problems = _run(work)
+    (checked, problems, cards_checked, card_problems, wallets_checked, wallet_problems, stock, coupons,
+     channel_problems) = _run(work)
     if problems:
         table = Table("member", "balance", "ledger sum", "open lots", "debt", "ledger debt",
                       title=f"{len(problems)} of {checked} accounts inconsistent")
@@ -434,40 +443,25 @@ def verify_ledgers(
         console.print(table)
     else:
         console.print(f"all {cards_checked} gift cards consistent")
-    wallets_ok = _verify_wallets(brand)
-    mall_ok = _verify_mall(brand)
-    channels_ok = _verify_channels(brand)
-    if problems or card_problems or not wallets_ok or not mall_ok or not channels_ok:
+    _print_wallets(wallets_checked, wallet_problems)
+    _print_mall(stock, coupons)
+    _print_channels(channel_problems)
+    if problems or card_problems or wallet_problems or stock or coupons or channel_problems:
         raise typer.Exit(1)
 
 
-def _verify_channels(brand: str | None) -> bool:
+def _print_channels(problems) -> None:
     """Channel orders and the pending channel points waiting for their phones to enrol."""
-    from domain.channels.verify import verify_channel_orders
-
-    async def work():
-        return await verify_channel_orders(await _brand_id(brand))
-
-    problems = _run(work)
     for problem in problems:
         console.print(f"channel order {problem.order_id}: {problem.reason}")
     if not problems:
         console.print("channel orders and pending channel points consistent")
-    return not problems
 
 
-def _verify_mall(brand: str | None) -> bool:
-    """The mall's half of verify-ledgers: stock and coupons. Prints the result; True when all hold."""
+def _print_mall(stock, coupons) -> None:
+    """Mall stock (= its movements) and coupons (issued = used + unused + expired)."""
     from rich.table import Table
 
-    from domain.coupons.verify import verify_coupons
-    from domain.mall.verify import verify_stock
-
-    async def work():
-        brand_id = await _brand_id(brand)
-        return await verify_stock(brand_id), await verify_coupons(brand_id)
-
-    stock, coupons = _run(work)
     if stock:
         table = Table("mall item", "stock", "movements", title=f"{len(stock)} mall items with inconsistent stock")
         for item in stock:
@@ -482,7 +476,6 @@ def _verify_mall(brand: str | None) -> bool:
         console.print(table)
     if not stock and not coupons:
         console.print("mall stock and coupons consistent")
-    return not stock and not coupons
 
 
 @app.command("export-gift-cards")
@@ -535,30 +528,19 @@ def expire_gift_cards(
         return await expire_due_cards(moment, brand_id=await _brand_id(brand))
 
     console.print(f"expired {_run(work)} gift cards (due at {moment.isoformat()})")
-def _verify_wallets(brand: str | None) -> bool:
-    """The wallets' half of verify-ledgers: principal and bonus = ledger sums = ledger lines =
-    grants remaining, never negative. Prints the result; True when all hold."""
+def _print_wallets(checked: int, problems) -> None:
+    """Principal and bonus = ledger sums = ledger lines = grants remaining, never negative."""
     from rich.table import Table
 
-    from domain.wallet.models import Wallet
-    from domain.wallet.verify import verify_wallets
-
-    async def work():
-        brand_id = await _brand_id(brand)
-        wallets = Wallet.all() if brand_id is None else Wallet.filter(brand_id=brand_id)
-        return await wallets.count(), await verify_wallets(brand_id)
-
-    checked, problems = _run(work)
     if not problems:
         console.print(f"all {checked} wallets consistent")
-        return True
+        return
     table = Table("member", "principal", "ledger principal", "grants principal", "bonus", "ledger bonus",
                   "grants bonus", title=f"{len(problems)} of {checked} wallets inconsistent")
     for p in problems:
         table.add_row(*(str(v) for v in (p.member_id, p.principal, p.ledger_principal, p.grants_principal, p.bonus,
                                          p.ledger_bonus, p.grants_bonus)))
     console.print(table)
-    return False
 
 
 @app.command()
