@@ -40,6 +40,11 @@ class Member(Model):
         "loyalty.Member", related_name="referrals", null=True, on_delete=fields.SET_NULL
     )
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Shopping guides (domain/guides): the member's current guide, a staff member of its home
+    # store (history in guide_assignment), and the staff member who enrolled it, if any.
+    guide = fields.ForeignKeyField("loyalty.Staff", related_name="guided_members", null=True,
+                                   on_delete=fields.RESTRICT, db_index=True)
+    registered_by_staff_id = fields.BigIntField(null=True)
 
     class Meta:
         table = "member"

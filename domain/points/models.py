@@ -154,10 +154,13 @@ class Purchase(Model):
     rule_version = fields.IntField()
     occurred_at = fields.DatetimeField()
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The shopping guide credited with the sale: a staff member of this store (domain/guides).
+    guide_id = fields.BigIntField(null=True)
 
     class Meta:
         table = "purchase"
         unique_together = (("brand", "channel", "order_id"),)
+        indexes = (("guide_id", "occurred_at"),)
 
 
 class PurchaseRefund(Model):
