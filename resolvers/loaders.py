@@ -9,7 +9,7 @@ from tortoise.functions import Sum
 
 from domain.members.models import Member
 from domain.points.models import PointsAccount, PointsLot, Purchase
-from franchise.models import Store, StoreMemberCard
+from franchise.models import Staff, Store, StoreMemberCard
 
 
 def _by_id(model):
@@ -68,3 +68,4 @@ class Loaders:
         self.points_account_by_member: DataLoader[int, PointsAccount | None] = DataLoader(_accounts_by_member)
         self.expiring_points_by_member: DataLoader[tuple[int, int], int] = DataLoader(_expiring_by_member)
         self.purchase_by_order: DataLoader[tuple[int, str], Purchase | None] = DataLoader(_purchases_by_order)
+        self.staff_by_id: DataLoader[int, Staff | None] = DataLoader(_by_id(Staff))  # shopping guides

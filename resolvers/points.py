@@ -11,7 +11,7 @@ from domain.points.errors import PointsErrorCode
 from domain.points.models import ExpiryPolicy, PointsAccount, PointsLedgerEntry, PointsRules, Purchase
 from franchise.errors import DomainError
 from franchise.validation import bounded_int, money_to_minor
-from resolvers.errors import attempt, parse_id
+from resolvers.errors import attempt, parse_id, parse_optional_id
 from resolvers.pagination import Page, paginate
 
 
@@ -61,6 +61,7 @@ async def record_purchase(info, input: Any) -> dict:
             store_id=parse_id(input.store_id, "storeId"), amount=input.amount, order_id=input.order_id,
             channel=purchases.Channel(input.channel.value), occurred_at=input.occurred_at,
             wallet_paid=input.wallet_paid if input.wallet_paid is not None else 0,
+            guide_id=parse_optional_id(input.guide_id, "guideId"),
         )
         return {"purchase": accrual.purchase, "points_earned": accrual.points_earned,
                 "balance": accrual.balance, "replayed": accrual.replayed}

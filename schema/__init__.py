@@ -28,6 +28,7 @@ from schema.federation import Order, Product
 from schema.coupons import CouponsMutation
 from schema.franchise import FranchiseMutation, FranchiseQuery
 from schema.giftcards import GiftCardsMutation, GiftCardsQuery, GiftCardTemplate
+from schema.guides import GuidesMutation, GuidesQuery
 from schema.mall import MallItem, MallMutation, MallQuery
 from schema.members import MembersMutation, MembersQuery
 from schema.notifications import NotificationsQuery
@@ -43,13 +44,15 @@ from schema.wallet import WalletMutation, WalletQuery
 Query = merge_types(
     "Query",
     (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery, GiftCardsQuery, WalletQuery,
-     MallQuery, ChannelsQuery, EngagementQuery, CampaignsQuery, NotificationsQuery),
+     MallQuery, ChannelsQuery, EngagementQuery, CampaignsQuery, NotificationsQuery,
+     GuidesQuery),
 )
 Mutation = merge_types(
     "Mutation",
     (AuthMutation, FranchiseMutation, MembersMutation, PointsMutation, PointsCheckoutMutation, RolesMutation,
      TiersMutation, GiftCardsMutation, WalletMutation, PaidMembershipMutation, MallMutation, CouponsMutation,
-     ChannelsMutation, EngagementMutation, CampaignsMutation),
+     ChannelsMutation, EngagementMutation, CampaignsMutation,
+     GuidesMutation),
 )
 
 

@@ -11,6 +11,7 @@ from domain.channels.errors import ChannelErrorCode
 from domain.coupons.errors import CouponErrorCode
 from domain.engagement.errors import EngagementErrorCode
 from domain.giftcards.errors import GiftCardErrorCode
+from domain.guides.errors import GuideErrorCode
 from domain.mall.errors import MallErrorCode
 from domain.members.errors import MemberErrorCode
 from domain.points.errors import PointsErrorCode
@@ -23,7 +24,8 @@ UserErrorCode = strawberry.enum(
         "UserErrorCode",
         {c.value: c.value
          for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode, GiftCardErrorCode, WalletErrorCode,
-                      CouponErrorCode, MallErrorCode, ChannelErrorCode, EngagementErrorCode, CampaignErrorCode)
+                      CouponErrorCode, MallErrorCode, ChannelErrorCode, EngagementErrorCode, CampaignErrorCode,
+                      GuideErrorCode)
          for c in area},
     ),
     name="UserErrorCode",

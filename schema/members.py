@@ -10,6 +10,7 @@ from strawberry.types import Info
 from domain.members.models import Gender as GenderEnum
 from domain.members.models import MemberSource as MemberSourceEnum
 from resolvers import giftcards as giftcard_resolvers
+from resolvers import guides as guide_resolvers
 from resolvers import coupons as coupon_resolvers
 from resolvers import mall as mall_resolvers
 from resolvers import members as resolvers
@@ -20,6 +21,7 @@ from schema.common import PageInfo, UserError
 from schema.coupons import CouponConnection, CouponStatus
 from schema.franchise import Store
 from schema.giftcards import GiftCardConnection
+from schema.guides import Guide, GuideAssignmentConnection
 from schema.mall import RedemptionConnection
 from schema.points import PointsLedgerConnection
 from schema.paid_membership import PaidMembership
@@ -95,6 +97,14 @@ class Member:
     @strawberry.field(description="The member's points-mall redemptions, newest first.")
     async def redemptions(self, info: Info, first: int = 20, after: str | None = None) -> RedemptionConnection:
         return await mall_resolvers.member_redemptions(info, self, first, after)
+
+    @strawberry.field(description="The shopping guide (导购) of the member's home store, if any.")
+    async def guide(self, info: Info) -> Guide | None:
+        return await guide_resolvers.member_guide(info, self)  # type: ignore[return-value]
+
+    @strawberry.field(description="Who assigned which guide when, newest first.")
+    async def guide_history(self, info: Info, first: int = 20, after: str | None = None) -> GuideAssignmentConnection:
+        return await guide_resolvers.member_guide_history(info, self, first, after)  # type: ignore[return-value]
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Member | None:

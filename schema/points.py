@@ -16,11 +16,13 @@ from domain.points.models import LedgerKind
 from domain.points.purchases import Channel as ChannelEnum
 from domain.points.rules import ACTIVITIES
 from franchise.validation import minor_to_money
+from resolvers import guides as guide_resolvers
 from resolvers import points as resolvers
 from schema.common import PageInfo, UserError
 from schema.franchise import Store
 
 if TYPE_CHECKING:
+    from schema.guides import Guide
     from schema.members import Member
 
 ExpiryPolicy = strawberry.enum(ExpiryPolicyEnum, name="ExpiryPolicy")
@@ -132,6 +134,10 @@ class Purchase:
     def refunded_amount(self) -> Decimal:
         return minor_to_money(self.refunded_minor)  # type: ignore[attr-defined]
 
+    @strawberry.field(description="The shopping guide credited with the sale.")
+    async def guide(self, info: Info) -> Annotated["Guide", strawberry.lazy("schema.guides")] | None:
+        return await guide_resolvers.guide(info, self.guide_id)  # type: ignore[attr-defined]
+
     @strawberry.field
     async def store(self, info: Info) -> Store:
         return await info.context.loaders.store_by_id.load(self.store_id)  # type: ignore[attr-defined]
@@ -192,6 +198,9 @@ class RecordPurchaseInput:
     channel: Channel = ChannelEnum.STORE  # type: ignore[valid-type]
     occurred_at: datetime.datetime | None = strawberry.field(default=None, description="Defaults to now.")
     wallet_paid: Decimal | None = strawberry.field(default=None, description="The part the wallet paid.")
+    guide_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The shopping guide of the sale (staff of the store); defaults to the member's "
+        "guide when the sale is at its store.")
 
 
 @strawberry.type

@@ -58,7 +58,8 @@ def check_profile(brand: Brand, enrolment: Enrolment) -> dict:
 
 
 async def create_member(brand: Brand, enrolment: Enrolment, *, home_store_id: int,
-                        source: MemberSource, referrer_id: int | None) -> Member:
+                        source: MemberSource, referrer_id: int | None,
+                        registered_by_staff_id: int | None = None) -> Member:
     """Insert a checked enrolment; PHONE_TAKEN when the brand already has that phone, also
     when another request enrols it at the same moment (the unique index decides)."""
     values = check_profile(brand, enrolment)
@@ -68,7 +69,8 @@ async def create_member(brand: Brand, enrolment: Enrolment, *, home_store_id: in
             async with in_transaction():
                 member = await Member.create(
                     brand_id=brand.id, phone=phone, home_store_id=home_store_id, source=source,
-                    referral_code=new_referral_code(), referred_by_id=referrer_id, **values,
+                    referral_code=new_referral_code(), referred_by_id=referrer_id,
+                    registered_by_staff_id=registered_by_staff_id, **values,
                 )
         except IntegrityError:
             if await Member.filter(brand_id=brand.id, phone=phone).exists():
@@ -109,6 +111,8 @@ async def register_member(principal: Principal, enrolment: Enrolment) -> Member:
     return await create_member(
         brand, enrolment, home_store_id=store.id, referrer_id=referrer,
         source=enrolment.source or (MemberSource.REFERRAL if referrer else default_source),
+        # The enrolling staff member: a shopping guide's new member (domain/guides/reports.py).
+        registered_by_staff_id=principal.staff_id if principal.kind is PrincipalKind.STAFF else None,
     )
 
 

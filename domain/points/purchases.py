@@ -14,6 +14,7 @@ from domain import events
 from domain.campaigns import selection
 from domain.campaigns.models import Campaign
 from domain.engagement import referrals
+from domain.guides.credit import guide_for_sale
 from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
 from domain.points import ledger, payments, rules as points_rules
@@ -152,8 +153,10 @@ async def estimate_points(principal: Principal, *, member_id: int, store_id: int
 
 
 async def record_purchase(principal: Principal, *, member_id: int, store_id: int, amount, order_id: str,
-                          channel: Channel, occurred_at: datetime | None = None, wallet_paid=0) -> Accrual:
-    """Earn for an order, once per (brand, channel, order id): a replay returns the first result."""
+                          channel: Channel, occurred_at: datetime | None = None, wallet_paid=0,
+                          guide_id: int | None = None) -> Accrual:
+    """Earn for an order, once per (brand, channel, order id): a replay returns the first result.
+    The purchase credits a shopping guide (domain/guides/credit.py)."""
     authorize(principal, "purchase", "record", store_id=store_id)
     store = await require_store(principal, store_id)
     member = await _member(principal, member_id)
@@ -163,6 +166,7 @@ async def record_purchase(principal: Principal, *, member_id: int, store_id: int
     if wallet_minor > amount_minor:
         raise invalid("The wallet paid more than the order.", "walletPaid")
     occurred_at = occurred_at or _now()
+    guide_id = await guide_for_sale(member, store.id, guide_id)
     ctx = await earning_context(principal.brand_id, [occurred_at])
     try:
         async with events.atomic():
@@ -172,7 +176,7 @@ async def record_purchase(principal: Principal, *, member_id: int, store_id: int
                 return _replay(existing, member.id, amount_minor, account.balance)
             return await accrue(account, member, ctx, store_id=store.id, channel=channel, order_id=order_id,
                                 amount_minor=amount_minor, wallet_minor=wallet_minor, occurred_at=occurred_at,
-                                actor=audit.actor_of(principal))
+                                actor=audit.actor_of(principal), guide_id=guide_id)
     except IntegrityError:
         # The same order for another member's account committed first: answer as a replay.
         existing = await Purchase.filter(brand_id=principal.brand_id, channel=channel.value, order_id=order_id).first()
@@ -184,7 +188,8 @@ async def record_purchase(principal: Principal, *, member_id: int, store_id: int
 
 async def accrue(account: PointsAccount, member: Member, ctx: EarningContext, *, store_id: int, channel: Channel,
                  order_id: str, amount_minor: int, wallet_minor: int, occurred_at: datetime, actor: str,
-                 fixed_points: int | None = None, expires_at: datetime | None = None) -> Accrual:
+                 fixed_points: int | None = None, expires_at: datetime | None = None,
+                 guide_id: int | None = None) -> Accrual:
     """The one place an order earns: the caller holds a transaction with the member's account
     locked and knows the order id is new. Points by HQ's rules, tier and campaign (or
     `fixed_points` computed at import for a claimed channel order, with its original expiry);
@@ -200,7 +205,7 @@ async def accrue(account: PointsAccount, member: Member, ctx: EarningContext, *,
     purchase = await Purchase.create(
         brand_id=member.brand_id, member_id=member.id, store_id=store_id, channel=channel.value,
         order_id=order_id, amount_minor=amount_minor, wallet_paid_minor=wallet_minor,
-        points_earned=points, rule_version=rules.version, occurred_at=occurred_at,
+        points_earned=points, rule_version=rules.version, occurred_at=occurred_at, guide_id=guide_id,
     )
     if points > 0:
         await ledger.credit(
