@@ -160,7 +160,8 @@ class Purchase(Model):
     class Meta:
         table = "purchase"
         unique_together = (("brand", "channel", "order_id"),)
-        indexes = (("guide_id", "occurred_at"),)
+        # Segments and RFM aggregate a member's purchases over a window; guide figures a guide's.
+        indexes = (("brand_id", "member_id", "occurred_at"), ("guide_id", "occurred_at"))
 
 
 class PurchaseRefund(Model):
