@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from domain import events
 from domain.guides.errors import GuideErrorCode
 from domain.guides.models import GuideAssignment
+from domain.guides.segments import segment_member_query
 from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
 from franchise import audit
@@ -120,8 +121,6 @@ async def assign_guide(principal: Principal, *, guide_id: int | None, member_ids
 
 async def _assign_segment(principal: Principal, guide: Staff | None, segment_id: int,
                           result: AssignmentResult) -> None:
-    from domain.guides.segments import segment_member_query  # the segments area's filter compiler
-
     if store_scope(principal) is not None:
         raise NotAuthorized()  # bulk by segment is HQ's
     if guide is None:

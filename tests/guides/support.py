@@ -1,0 +1,78 @@
+"""Documents, fixtures and set-up of the shopping-guide tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+
+from domain.guides.assignments import assign_guide
+from domain.members.models import Member
+from franchise.models import Staff
+from policies import Principal, Role
+from tests.factories import World, hq, make_staff
+
+ERRORS = "errors { code field message }"
+ASSIGN = f"""mutation($input: AssignGuideInput!) {{ assignGuide(input: $input) {{
+  guide {{ id name store {{ code }} }} assigned unchanged skipped skippedMemberIds {ERRORS} }} }}"""
+TASKS = """query($guideId: ID, $first: Int = 20, $after: String) { guideTasks(guideId: $guideId, first: $first,
+  after: $after) { totalCount pageInfo { hasNextPage endCursor }
+  edges { cursor node { member { id name } reason message nextLevel gap points coupons expiresAt
+  lastPurchaseAt } } } }"""
+COMPLETE = f"""mutation($input: CompleteGuideTaskInput!) {{ completeGuideTask(input: $input) {{
+  followUp {{ id reason channel note completedAt guide {{ id }} }} {ERRORS} }} }}"""
+SETTINGS = """{ guideSettings { nearTierPercent highPointsThreshold highPointsIdleDays pointsExpiringDays
+  couponExpiringDays dormantDays cooldownDays } }"""
+UPDATE_SETTINGS = f"""mutation($input: UpdateGuideSettingsInput!) {{ updateGuideSettings(input: $input) {{
+  settings {{ dormantDays cooldownDays }} {ERRORS} }} }}"""
+PERFORMANCE = """query($storeId: ID!, $from: Date!, $to: Date!) { guidePerformance(storeId: $storeId, from: $from,
+  to: $to) { guideId guideName active salesAmount orderCount newMembers membersAssigned tasksCompleted } }"""
+MEMBER_GUIDE = """query($id: ID!) { member(id: $id) { guide { id name store { code } }
+  guideHistory { totalCount edges { node { assignedBy assignedByRole guide { id } previousGuide { id } } } } } }"""
+
+
+@dataclass
+class Guides:
+    """The world plus its store staff by name: clerk_a is the guide of store A's members."""
+
+    world: World
+    clerk_a: Staff
+    clerk_a2: Staff  # another clerk of store A, not the guide
+    manager_a: Staff
+    manager_b: Staff
+    clerk_b: Staff
+
+    def __getattr__(self, name):
+        return getattr(self.world, name)
+
+
+def as_staff(staff: Staff) -> Principal:
+    return Principal.staff(staff_id=staff.id, brand_id=staff.brand_id, role=Role(staff.role), store_id=staff.store_id)
+
+
+@pytest.fixture
+async def guides(world, tokens) -> Guides:
+    brand_id, store_a = world.brand.id, world.store_a.id
+    clerk_a2 = await make_staff(world.admin, Role.STORE_CLERK, world.store_a)
+    clerk_b = await make_staff(world.admin, Role.STORE_CLERK, world.store_b)
+    world.tokens["clerk_a2"] = tokens.issue(kind="staff", subject_id=clerk_a2.id, brand_id=brand_id)
+    world.tokens["clerk_b"] = tokens.issue(kind="staff", subject_id=clerk_b.id, brand_id=brand_id)
+    return Guides(
+        world=world,
+        clerk_a=await Staff.get(brand_id=brand_id, role="store_clerk", store_id=store_a, id__not=clerk_a2.id),
+        clerk_a2=clerk_a2,
+        manager_a=await Staff.get(brand_id=brand_id, role="store_manager", store_id=store_a),
+        manager_b=await Staff.get(brand_id=brand_id, role="store_manager", store_id=world.store_b.id),
+        clerk_b=clerk_b,
+    )
+
+
+async def give_guide(g: Guides, guide: Staff, *members: Member) -> None:
+    await assign_guide(hq(g.admin), guide_id=guide.id, member_ids=[m.id for m in members])
+    for member in members:
+        await member.refresh_from_db()
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
