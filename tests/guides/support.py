@@ -76,3 +76,40 @@ async def give_guide(g: Guides, guide: Staff, *members: Member) -> None:
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+# Arranging a member's state at a given time, through the services that own it.
+
+async def points_lot(member: Member, points: int, *, earned_at: datetime, expires_at: datetime) -> None:
+    from domain import events
+    from domain.points import ledger
+    from domain.points.models import LedgerKind
+
+    async with events.atomic():
+        account = await ledger.lock_account(member.brand_id, member.id)
+        await ledger.credit(account, points, kind=LedgerKind.EARN, expires_at=expires_at,
+                            move=ledger.Movement(actor="test", occurred_at=earned_at, reason="arranged"))
+
+
+async def redeem(member: Member, points: int, *, at: datetime) -> None:
+    from domain import events
+    from domain.points import ledger
+    from domain.points.models import LedgerKind
+
+    async with events.atomic():
+        account = await ledger.lock_account(member.brand_id, member.id)
+        await ledger.debit(account, points, kind=LedgerKind.REDEEM, now=at,
+                           move=ledger.Movement(actor="test", occurred_at=at, reason="mall"))
+
+
+async def purchase(g: Guides, member: Member, order_id: str, amount: str, *, at: datetime | None = None,
+                   store=None, guide_id: int | None = None, principal: Principal | None = None):
+    from domain.points.purchases import Channel, record_purchase
+
+    return await record_purchase(principal or hq(g.admin), member_id=member.id, store_id=(store or g.store_a).id,
+                                 amount=amount, order_id=order_id, channel=Channel.STORE, occurred_at=at,
+                                 guide_id=guide_id)
+
+
+async def enrolled_on(member: Member, moment: datetime) -> None:
+    await Member.filter(id=member.id).update(created_at=moment)
