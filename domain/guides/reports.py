@@ -33,6 +33,8 @@ from franchise.stores import require_store
 from policies import Principal, authorize
 
 MAX_DAYS = 366 * 3
+# Far enough for any report; beyond, local midnight would not convert (year 1, year 9999).
+EARLIEST, LATEST = date(2000, 1, 1), date(2199, 12, 31)
 
 
 @dataclass
@@ -94,6 +96,8 @@ async def guide_performance(principal: Principal, *, store_id: int, start: date,
     """guidePerformance: a store manager its own store's, HQ any store's."""
     authorize(principal, "guide.report", "read", store_id=store_id)
     store = await require_store(principal, store_id)
+    if not (EARLIEST <= start <= LATEST and EARLIEST <= end <= LATEST):
+        raise invalid(f"Dates are {EARLIEST} to {LATEST}.", "from")
     if end < start:
         raise invalid("The period ends before it starts.", "to")
     if (end - start).days > MAX_DAYS:

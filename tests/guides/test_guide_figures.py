@@ -64,3 +64,12 @@ async def test_guide_performance_through_the_api(gql, guides):
                         "salesAmount": "70.00", "orderCount": 1, "newMembers": 1, "membersAssigned": 2,
                         "tasksCompleted": 1}
     assert [row["guideId"] for row in april] == [str(g.clerk_a.id), str(g.manager_a.id)]
+
+
+async def test_a_period_far_outside_the_calendar_is_bad_input(gql, guides):
+    g = guides
+    variables = {"storeId": str(g.store_a.id), "from": "0001-01-01", "to": "9999-12-31"}
+
+    body = await gql(PERFORMANCE, variables, token=g.tokens["hq_admin"], expect_errors=True)
+
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["INVALID_INPUT"]
