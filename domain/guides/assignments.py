@@ -19,7 +19,7 @@ from domain.guides.segments import segment_member_query
 from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
 from franchise import audit
-from franchise.errors import DomainError
+from franchise.errors import DomainError, FranchiseErrorCode
 from franchise.models import Staff
 from policies import NotAuthorized, Principal, Role, authorize, authorize_store, store_scope
 
@@ -64,7 +64,7 @@ async def find_guide(principal: Principal, guide_id: int, field_name: str = "gui
 async def _members_by_ids(principal: Principal, member_ids: list[int]) -> list[Member]:
     ids = sorted(set(member_ids))
     if not ids:
-        raise DomainError(MemberErrorCode.MEMBER_NOT_FOUND, "Name at least one member.", "memberIds")
+        raise DomainError(FranchiseErrorCode.REQUIRED, "Name at least one member.", "memberIds")
     if len(ids) > MAX_MEMBERS:
         raise DomainError(GuideErrorCode.TOO_MANY_MEMBERS, f"At most {MAX_MEMBERS} members at once.", "memberIds")
     # Locked in id order: two assignments of overlapping members serialise without deadlock.
@@ -102,7 +102,7 @@ async def assign_guide(principal: Principal, *, guide_id: int | None, member_ids
     (the others are reported as skipped; HQ only)."""
     authorize(principal, "guide", "assign")
     if (member_ids is None) == (segment_id is None):
-        raise DomainError(MemberErrorCode.MEMBER_NOT_FOUND, "Name the members or a segment (one of them).",
+        raise DomainError(FranchiseErrorCode.INVALID_INPUT, "Name the members or a segment (one of them).",
                           "memberIds")
     guide = await find_guide(principal, guide_id) if guide_id is not None else None
     result = AssignmentResult(guide=guide)

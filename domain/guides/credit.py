@@ -2,7 +2,8 @@
 active staff (clerk or manager) of the sale's store; without one, the member's assigned guide
 when that assignment is still effective (see assignments.py) and the sale is at the guide's
 store; otherwise nobody. A sale is thus only ever credited to staff of the store it was made at,
-so a store's per-guide figures add up within that store."""
+so a store's per-guide figures add up within that store. Marketplace orders imported through
+channels (importChannelOrders) credit no guide: nobody at a counter made those sales."""
 
 from __future__ import annotations
 

@@ -123,3 +123,18 @@ async def test_hq_assigns_a_segment_and_skips_members_of_other_stores(gql, guide
                                                                                            second_a.id}
     assert await GuideAssignment.filter(segment_id=segment.id).count() == 2
     assert error_codes(by_manager) == ["FORBIDDEN"]
+
+
+async def test_members_or_a_segment_exactly_one_of_them(gql, guides):
+    g = guides
+    guide = str(g.clerk_a.id)
+
+    neither = await gql(ASSIGN, {"input": {"guideId": guide}}, token=g.tokens["hq_admin"])
+    both = await gql(ASSIGN, {"input": {"guideId": guide, "memberIds": [str(g.member_a.id)], "segmentId": "1"}},
+                     token=g.tokens["hq_admin"])
+    empty = await gql(ASSIGN, {"input": {"guideId": guide, "memberIds": []}}, token=g.tokens["hq_admin"])
+
+    assert payload_errors(neither["data"]["assignGuide"]) == [("INVALID_INPUT", "memberIds")]
+    assert payload_errors(both["data"]["assignGuide"]) == [("INVALID_INPUT", "memberIds")]
+    assert payload_errors(empty["data"]["assignGuide"]) == [("REQUIRED", "memberIds")]
+    assert await GuideAssignment.all().count() == 0
