@@ -98,13 +98,13 @@ async def list_tasks(principal: Principal, *, guide_id: int | None = None, now: 
     program = await TierProgram.filter(brand_id=brand_id).first()
     tasks = [
         *await near_next_tier(members, program, settings, now),
-        *await high_points_unredeemed(members, brand_id, settings, now),
+        *await high_points_unredeemed(members, settings, now),
         *await points_expiring(members, settings, now),
         *await coupons_expiring(members, settings, now),
-        *await dormant(members, brand_id, settings, now),
+        *await dormant(members, settings, now),
     ]
     cooling = set(await GuideFollowUp.filter(
-        brand_id=brand_id, member_id__in=Subquery(members.values("id")),
+        member_id__in=Subquery(members.values("id")),
         completed_at__gte=now - timedelta(days=settings.cooldown_days),
     ).values_list("member_id", "reason"))
     cooling = {(member_id, _reason(reason)) for member_id, reason in cooling}
@@ -142,16 +142,24 @@ async def near_next_tier(members, program: TierProgram | None, settings: GuideSe
     ]
 
 
-async def high_points_unredeemed(members, brand_id: int, settings: GuideSettings, now: datetime) -> list[GuideTask]:
+async def high_points_unredeemed(members, settings: GuideSettings, now: datetime) -> list[GuideTask]:
     since = now - timedelta(days=settings.high_points_idle_days)
-    redeemed = PointsLedgerEntry.filter(brand_id=brand_id, kind=LedgerKind.REDEEM, occurred_at__gte=since,
-                                        member_id__in=Subquery(members.values("id")))
     rows = await PointsAccount.filter(
         member_id__in=Subquery(members.values("id")), balance__gte=settings.high_points_threshold,
-    ).exclude(member_id__in=Subquery(redeemed.values("member_id"))).values("member_id", "balance")
-    return [GuideTask(row["member_id"], TaskReason.HIGH_POINTS_UNREDEEMED,
-                      {"points": int(row["balance"]), "idle_days": settings.high_points_idle_days})
-            for row in rows]
+    ).values_list("member_id", "balance")
+    if not rows:
+        return []
+    # Two set queries and a set difference: PostgreSQL ran `NOT IN (ledger subquery)` as a
+    # sub-plan per account (1.7 s for 2,000 guided members of 20,000), this takes milliseconds.
+    # No brand filter: the members are the brand's, and on PostgreSQL a brand condition tempted
+    # the planner into AND-ing the brand's whole (brand, idempotency key) index per member.
+    redeemed = set(await PointsLedgerEntry.filter(
+        kind=LedgerKind.REDEEM, occurred_at__gte=since,
+        member_id__in=Subquery(members.values("id")),
+    ).distinct().values_list("member_id", flat=True))
+    return [GuideTask(member_id, TaskReason.HIGH_POINTS_UNREDEEMED,
+                      {"points": int(balance), "idle_days": settings.high_points_idle_days})
+            for member_id, balance in rows if member_id not in redeemed]
 
 
 async def points_expiring(members, settings: GuideSettings, now: datetime) -> list[GuideTask]:
@@ -176,9 +184,9 @@ async def coupons_expiring(members, settings: GuideSettings, now: datetime) -> l
             for row in rows]
 
 
-async def dormant(members, brand_id: int, settings: GuideSettings, now: datetime) -> list[GuideTask]:
+async def dormant(members, settings: GuideSettings, now: datetime) -> list[GuideTask]:
     since = now - timedelta(days=settings.dormant_days)
-    recent = Purchase.filter(brand_id=brand_id, occurred_at__gte=since, member_id__in=Subquery(members.values("id")))
+    recent = Purchase.filter(occurred_at__gte=since, member_id__in=Subquery(members.values("id")))
     ids = await members.filter(created_at__lte=since).exclude(
         id__in=Subquery(recent.values("member_id"))).values_list("id", flat=True)
     if not ids:
