@@ -13,7 +13,6 @@ from domain.guides.assignments import effective_guide_id
 from domain.guides.messages import suggested_message
 from domain.guides.models import ContactChannel, TaskReason
 from domain.members.models import Member
-from domain.points.rules import brand_timezone
 from franchise.errors import DomainError, FranchiseErrorCode
 from franchise.models import Staff
 from resolvers.errors import attempt, parse_id, parse_optional_id
@@ -82,7 +81,7 @@ async def guide_tasks(info, guide_id: Any, first: int, after: str | None) -> Pag
         rest = [t for t in rest if t.sort_key > position]
     page = rest[:first]
     members = await info.context.loaders.member_by_id.load_many([t.member_id for t in page])
-    zone = ZoneInfo(await brand_timezone(found.guide.brand_id)) if page else None
+    zone = ZoneInfo(found.timezone)
     edges = [
         Edge(cursor=_cursor(t), node=TaskNode(
             member=m, reason=t.reason, figures=t.figures,

@@ -59,6 +59,7 @@ class TaskList:
     tasks: list[GuideTask]  # sorted by reason (enum order), then member id
     currency: str = "CNY"
     tier_mode: TierMode | None = None
+    timezone: str = "Asia/Shanghai"  # the brand's: suggested messages name local dates
 
 
 def _utc(moment: datetime) -> datetime:
@@ -109,8 +110,9 @@ async def list_tasks(principal: Principal, *, guide_id: int | None = None, now: 
     ).values_list("member_id", "reason"))
     cooling = {(member_id, _reason(reason)) for member_id, reason in cooling}
     tasks = [t for t in tasks if (t.member_id, t.reason) not in cooling]
-    currency = (await Brand.get(id=brand_id)).currency
-    return TaskList(guide, sorted(tasks, key=lambda t: t.sort_key), currency, program.mode if program else None)
+    brand = await Brand.get(id=brand_id)
+    return TaskList(guide, sorted(tasks, key=lambda t: t.sort_key), brand.currency,
+                    program.mode if program else None, brand.timezone)
 
 
 def _reason(value: Any) -> TaskReason:

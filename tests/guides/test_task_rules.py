@@ -158,3 +158,15 @@ async def test_brand_thresholds_change_what_is_flagged(guides):
     await update_guide_settings(hq(g.admin), GuideSettingsInput(dormant_days=90))
 
     assert await flagged(g) == []
+
+
+async def test_a_stored_value_programme_has_no_near_next_tier_tasks(guides):
+    g = guides
+    await tiers.update_tier_program(hq(g.admin), mode=TierMode.STORED_VALUE, evaluation_months=12, levels=[
+        tiers.Level(1, "Silver", 100_000), tiers.Level(2, "Gold", 300_000), tiers.Level(3, "Platinum", 1_000_000)])
+    (member,) = await members_of_a(g, "TopUp")
+    await MemberTier.create(brand_id=g.brand.id, member_id=member.id, level=1, qualifying=290_000,
+                            period_start=NOW - timedelta(days=30), period_end=NOW + timedelta(days=300))
+
+    # a single top-up decides the level there: "spend a little more" does not apply
+    assert await flagged(g) == []
