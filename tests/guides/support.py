@@ -1,17 +1,15 @@
-"""Documents, fixtures and set-up of the shopping-guide tests."""
+"""Documents and set-up of the shopping-guide tests (fixtures: conftest.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-import pytest
-
 from domain.guides.assignments import assign_guide
 from domain.members.models import Member
 from franchise.models import Staff
 from policies import Principal, Role
-from tests.factories import World, hq, make_staff
+from tests.factories import World, hq
 
 ERRORS = "errors { code field message }"
 ASSIGN = f"""mutation($input: AssignGuideInput!) {{ assignGuide(input: $input) {{
@@ -49,23 +47,6 @@ class Guides:
 
 def as_staff(staff: Staff) -> Principal:
     return Principal.staff(staff_id=staff.id, brand_id=staff.brand_id, role=Role(staff.role), store_id=staff.store_id)
-
-
-@pytest.fixture
-async def guides(world, tokens) -> Guides:
-    brand_id, store_a = world.brand.id, world.store_a.id
-    clerk_a2 = await make_staff(world.admin, Role.STORE_CLERK, world.store_a)
-    clerk_b = await make_staff(world.admin, Role.STORE_CLERK, world.store_b)
-    world.tokens["clerk_a2"] = tokens.issue(kind="staff", subject_id=clerk_a2.id, brand_id=brand_id)
-    world.tokens["clerk_b"] = tokens.issue(kind="staff", subject_id=clerk_b.id, brand_id=brand_id)
-    return Guides(
-        world=world,
-        clerk_a=await Staff.get(brand_id=brand_id, role="store_clerk", store_id=store_a, id__not=clerk_a2.id),
-        clerk_a2=clerk_a2,
-        manager_a=await Staff.get(brand_id=brand_id, role="store_manager", store_id=store_a),
-        manager_b=await Staff.get(brand_id=brand_id, role="store_manager", store_id=world.store_b.id),
-        clerk_b=clerk_b,
-    )
 
 
 async def give_guide(g: Guides, guide: Staff, *members: Member) -> None:

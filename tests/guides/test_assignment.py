@@ -10,7 +10,7 @@ from domain.segments.filters import SegmentFilter, filter_to_json
 from domain.segments.models import SavedSegment
 from franchise import staff as staff_service
 from tests.factories import hq, make_member
-from tests.guides.support import ASSIGN, MEMBER_GUIDE, give_guide, guides  # noqa: F401
+from tests.guides.support import ASSIGN, MEMBER_GUIDE, give_guide
 from tests.points.support import error_codes, payload_errors
 
 

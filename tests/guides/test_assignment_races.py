@@ -8,7 +8,7 @@ from domain.guides.models import GuideAssignment
 from domain.members.models import Member
 from tests.conftest import requires_postgres
 from tests.factories import make_member
-from tests.guides.support import ASSIGN, guides  # noqa: F401
+from tests.guides.support import ASSIGN
 from tests.points.support import error_codes
 
 pytestmark = requires_postgres

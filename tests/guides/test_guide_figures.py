@@ -12,7 +12,7 @@ from domain.members.service import Enrolment, register_member
 from domain.points.purchases import Channel, refund_purchase
 from franchise import staff as staff_service
 from tests.factories import hq
-from tests.guides.support import PERFORMANCE, as_staff, at, enrolled_on, give_guide, guides, purchase  # noqa: F401
+from tests.guides.support import PERFORMANCE, as_staff, at, enrolled_on, give_guide, purchase
 
 
 async def arrange_march(g) -> None:

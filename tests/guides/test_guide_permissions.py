@@ -12,8 +12,8 @@ from domain.members.models import Member
 from franchise.models import AuditEntry
 from tests.authorization.conftest import denial_code
 from tests.factories import make_api_client
-from tests.guides.support import (  # noqa: F401
-    ASSIGN, COMPLETE, PERFORMANCE, SETTINGS, TASKS, UPDATE_SETTINGS, give_guide, guides,
+from tests.guides.support import (
+    ASSIGN, COMPLETE, PERFORMANCE, SETTINGS, TASKS, UPDATE_SETTINGS, give_guide,
 )
 from tests.points.support import error_codes
 

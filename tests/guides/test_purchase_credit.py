@@ -8,7 +8,7 @@ from domain.members.models import Member
 from domain.points.models import Purchase
 from franchise import staff as staff_service
 from tests.factories import hq
-from tests.guides.support import give_guide, guides, purchase  # noqa: F401
+from tests.guides.support import give_guide, purchase
 from tests.points.support import RECORD, payload_errors, purchase_input
 
 REGISTER = """mutation($input: RegisterMemberInput!) { registerMember(input: $input) { member { id } errors { code } } }"""

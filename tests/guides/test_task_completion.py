@@ -9,8 +9,8 @@ from domain.guides.follow_ups import complete_task
 from domain.guides.models import ContactChannel, GuideFollowUp, TaskReason
 from domain.guides.tasks import list_tasks
 from tests.factories import make_member
-from tests.guides.support import (  # noqa: F401
-    COMPLETE, TASKS, as_staff, at, enrolled_on, give_guide, guides, points_lot,
+from tests.guides.support import (
+    COMPLETE, TASKS, as_staff, at, enrolled_on, give_guide, points_lot,
 )
 from tests.points.support import error_codes, payload_errors
 

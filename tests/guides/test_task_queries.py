@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tests.factories import make_member
-from tests.guides.support import TASKS, enrolled_on, give_guide, guides, points_lot  # noqa: F401
+from tests.guides.support import TASKS, enrolled_on, give_guide, points_lot
 
 PAGE = TASKS.replace("member { id name }", "member { id name phone homeStore { code } guide { id } }")
 

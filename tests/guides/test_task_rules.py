@@ -14,8 +14,8 @@ from domain.members.models import Member
 from domain.tiers import service as tiers
 from domain.tiers.models import MemberTier, TierMode
 from tests.factories import hq, make_member
-from tests.guides.support import (  # noqa: F401
-    as_staff, at, enrolled_on, give_guide, guides, points_lot, purchase, redeem,
+from tests.guides.support import (
+    as_staff, at, enrolled_on, give_guide, points_lot, purchase, redeem,
 )
 
 NOW = at("2030-06-15T04:00:00+00:00")  # 12:00 in Shanghai
