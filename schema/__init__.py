@@ -20,6 +20,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 
 from schema.auth import AuthMutation, AuthQuery
+from schema.automations import AutomationsMutation, AutomationsQuery
 from schema.campaigns import CampaignsMutation, CampaignsQuery
 from schema.channels import ChannelsMutation, ChannelsQuery
 from schema.engagement import EngagementMutation, EngagementQuery
@@ -43,13 +44,15 @@ from schema.wallet import WalletMutation, WalletQuery
 Query = merge_types(
     "Query",
     (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery, GiftCardsQuery, WalletQuery,
-     MallQuery, ChannelsQuery, EngagementQuery, CampaignsQuery, NotificationsQuery),
+     MallQuery, ChannelsQuery, EngagementQuery, CampaignsQuery, NotificationsQuery,
+     AutomationsQuery),
 )
 Mutation = merge_types(
     "Mutation",
     (AuthMutation, FranchiseMutation, MembersMutation, PointsMutation, PointsCheckoutMutation, RolesMutation,
      TiersMutation, GiftCardsMutation, WalletMutation, PaidMembershipMutation, MallMutation, CouponsMutation,
-     ChannelsMutation, EngagementMutation, CampaignsMutation),
+     ChannelsMutation, EngagementMutation, CampaignsMutation,
+     AutomationsMutation),
 )
 
 

@@ -6,6 +6,7 @@ import enum
 
 import strawberry
 
+from domain.automations.errors import AutomationErrorCode
 from domain.campaigns.errors import CampaignErrorCode
 from domain.channels.errors import ChannelErrorCode
 from domain.coupons.errors import CouponErrorCode
@@ -23,7 +24,8 @@ UserErrorCode = strawberry.enum(
         "UserErrorCode",
         {c.value: c.value
          for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode, GiftCardErrorCode, WalletErrorCode,
-                      CouponErrorCode, MallErrorCode, ChannelErrorCode, EngagementErrorCode, CampaignErrorCode)
+                      CouponErrorCode, MallErrorCode, ChannelErrorCode, EngagementErrorCode, CampaignErrorCode,
+                      AutomationErrorCode)
          for c in area},
     ),
     name="UserErrorCode",

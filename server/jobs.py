@@ -24,7 +24,9 @@ zone named by `cron_offset`:
 - `cancel_expired_pickups`: every 10 minutes, cancelling mall pickups not collected in their
   window (points back to their lots, stock back).
 - `expiry_reminders`: daily at 10:00 Asia/Shanghai, one outbox row per member per expiry date.
-- `deliver_notifications`: every minute, sends the outbox rows that are due (retries back off)."""
+- `deliver_notifications`: every minute, sends the outbox rows that are due (retries back off).
+- `run_automations`: hourly at :20, every active automation; each fires at most once per member
+  and period (brand-local days), so the hourly runs only catch members newly hit."""
 
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ from taskiq.api import run_receiver_task, run_scheduler_task
 from taskiq.schedule_sources import LabelScheduleSource
 from taskiq_redis import ListQueueBroker, RedisAsyncResultBackend
 
+from domain.automations.runner import run_due_automations
 from domain.giftcards.expiry import expire_due_cards
 from domain.mall.redemptions import cancel_expired_pickups as cancel_due_pickups
 from domain.notifications.outbox import deliver_due
@@ -47,6 +50,7 @@ from domain.wallet.expiry import expire_due_bonus
 from domain.wallet.membership import expire_paid_memberships as end_due_memberships
 from domain.wallet.membership import issue_membership_coupon_packs as give_due_coupon_packs
 from server.metrics import JobMetricsMiddleware
+from server.notification_senders import install_channel_senders
 from server.settings import get_settings
 
 QUEUE = "loyalty:jobs"
@@ -140,6 +144,17 @@ async def deliver_notifications() -> int:
     return await deliver_due(datetime.now(UTC))
 
 
+RUN_AUTOMATIONS_SCHEDULE = [
+    {"cron": "20 * * * *", "schedule_id": "run-automations-hourly"},
+]
+
+
+async def run_automations() -> int:
+    """Fire every active automation for the members its trigger hits now (once per member and
+    period, whatever the number of runs); returns the members fired."""
+    return await run_due_automations(datetime.now(UTC))
+
+
 def make_broker(redis_url: str | None) -> AsyncBroker:
     """The broker for this deployment, with every task registered on it."""
     if redis_url:
@@ -162,6 +177,7 @@ def make_broker(redis_url: str | None) -> AsyncBroker:
     broker.register_task(expiry_reminders, task_name="expiry_reminders", schedule=EXPIRY_REMINDERS_SCHEDULE)
     broker.register_task(deliver_notifications, task_name="deliver_notifications",
                          schedule=DELIVER_NOTIFICATIONS_SCHEDULE)
+    broker.register_task(run_automations, task_name="run_automations", schedule=RUN_AUTOMATIONS_SCHEDULE)
     return broker
 
 
@@ -183,6 +199,7 @@ async def run_worker(*, with_scheduler: bool = True) -> None:
         runs.append(run_scheduler_task(scheduler))
     if not runs:
         raise ValueError("with the in-process broker (no LOYALTY_REDIS_URL) the worker is the scheduler")
+    install_channel_senders(get_settings())
     await broker.startup()
     try:
         await asyncio.gather(*runs)
