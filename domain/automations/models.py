@@ -90,7 +90,7 @@ class MemberEventKind(str, enum.Enum):
 
 
 class MemberEvent(Model):
-    """What a partner told us a member did; idempotent per (brand, kind, reference)."""
+    """What a partner told us a member did, once per (brand, kind, reference)."""
 
     id = fields.BigIntField(primary_key=True)
     brand = fields.ForeignKeyField("loyalty.Brand", related_name="member_events", on_delete=fields.RESTRICT)

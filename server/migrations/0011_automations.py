@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                 ('recorded_by', fields.CharField(max_length=64)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'member_event', 'app': 'loyalty', 'unique_together': (('brand', 'kind', 'reference'),), 'indexes': [Index(fields=['brand_id', 'kind', 'occurred_at'])], 'pk_attr': 'id', 'table_description': 'What a partner told us a member did; idempotent per (brand, kind, reference).'},
+            options={'table': 'member_event', 'app': 'loyalty', 'unique_together': (('brand', 'kind', 'reference'),), 'indexes': [Index(fields=['brand_id', 'kind', 'occurred_at'])], 'pk_attr': 'id', 'table_description': 'What a partner told us a member did, once per (brand, kind, reference).'},
             bases=['Model'],
         ),
         ops.CreateModel(
