@@ -3,7 +3,7 @@ run of the period, and again in the next period; a dry run changes nothing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from domain.automations.models import AutomationFiring, AutomationPeriod
 from domain.automations.runner import run_automations, run_due_automations
@@ -50,7 +50,11 @@ async def test_every_n_days_and_once_periods(world):
     assert fired[0] == 2  # both automations hit member_a on the first day
     per_automation = {a.id: await AutomationFiring.filter(automation_id=a.id, member_id=world.member_a.id).count()
                       for a in (every_ten, once)}
-    assert per_automation == {every_ten.id: 3, once.id: 1}
+    # periods of ten days are aligned blocks of brand-local days: 30 days touch 3 or 4 of them
+    blocks = {(date(2027, 1, 15) + timedelta(days=d)).toordinal() // 10 for d in range(30)}
+    assert per_automation == {every_ten.id: len(blocks), once.id: 1}
+    # member_b turns dormant on day 25 (30 days after its purchase): once, and in its block
+    assert await AutomationFiring.filter(member_id=world.member_b.id).count() == 2
 
 
 async def test_a_dry_run_counts_and_samples_but_changes_nothing(world):
