@@ -15,7 +15,7 @@ from domain.members.errors import MemberErrorCode
 from domain.members.models import Member
 from franchise import audit, validation
 from franchise.errors import DomainError
-from policies import Principal, authorize
+from policies import NotAuthorized, Principal, PrincipalKind, authorize
 
 # A partner may report late, never from the future (beyond clock skew).
 CLOCK_SKEW = timedelta(minutes=5)
@@ -32,6 +32,8 @@ async def record_member_event(principal: Principal, *, member_id: int, kind: Mem
                               occurred_at: datetime | None = None, now: datetime | None = None) -> Recorded:
     """Idempotent: the same (kind, reference) again returns the first event, changed nothing."""
     authorize(principal, "member_event", "record")
+    if principal.kind is not PrincipalKind.API_CLIENT:
+        raise NotAuthorized()  # partners report what happened in their apps; staff do not make it up
     now = (now or datetime.now(UTC)).astimezone(UTC)
     reference = validation.text(reference, "reference", max_length=128)
     occurred_at = (occurred_at or now)

@@ -6,7 +6,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from domain.automations import service
-from domain.automations.models import Automation, AutomationAction, AutomationFiring, AutomationPeriod, AutomationTrigger
+from domain.automations.models import (  # noqa: F401 (AutomationAction re-exported)
+    Automation, AutomationAction, AutomationFiring, AutomationPeriod, AutomationTrigger,
+)
 from domain.coupons import service as coupons
 from domain.coupons.models import Coupon, CouponKind
 from domain.members.models import Member, MemberTag
@@ -15,7 +17,7 @@ from domain.points.models import PointsLedgerEntry
 from domain.points.purchases import Channel, record_purchase
 from franchise.models import AuditEntry, Staff
 from policies import Principal, Role
-from tests.factories import hq
+from tests.factories import hq  # noqa: F401 (re-exported for the tests)
 
 # 10:00 in Asia/Shanghai, the brands' zone: the clock every service here is given.
 NOW = datetime(2027, 1, 15, 2, tzinfo=UTC)
