@@ -9,6 +9,9 @@ from domain.automations import service
 from domain.automations.models import (  # noqa: F401 (AutomationAction re-exported)
     Automation, AutomationAction, AutomationFiring, AutomationPeriod, AutomationTrigger,
 )
+from domain.automations.member_events import record_member_event
+from domain.automations.models import MemberEventKind
+from domain.automations.runner import run_automations
 from domain.coupons import service as coupons
 from domain.coupons.models import Coupon, CouponKind
 from domain.members.models import Member, MemberTag
@@ -90,3 +93,21 @@ async def coupon_template(world, **changes) -> int:
 
 async def rows() -> dict:
     return {m.__name__: await m.all().order_by("id").values() for m in MODELS}
+
+
+def partner(world, brand=None) -> Principal:
+    """A partner app of the brand holding `events:write`."""
+    return Principal.api_client(api_client_id=1, brand_id=(brand or world.brand).id,
+                                scopes=frozenset({"events:write"}), store_ids=frozenset())
+
+
+async def event(world, member: Member, kind: str, reference: str, at: datetime) -> None:
+    await record_member_event(partner(world), member_id=member.id, kind=MemberEventKind(kind), reference=reference,
+                              occurred_at=at, now=NOW)
+
+
+async def hit(world, **changes) -> list[int]:
+    """The members an automation would hit now (a dry run's sample), in id order."""
+    automation = await make_automation(world, **changes)
+    [run] = await run_automations(hq(world.admin), automation_id=automation.id, dry_run=True, now=NOW)
+    return [s.member_id for s in run.sample]
