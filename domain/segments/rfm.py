@@ -106,6 +106,11 @@ async def settings_of(brand_id: int) -> RfmSettings:
     return await RfmSettings.filter(brand_id=brand_id).first() or DEFAULTS
 
 
+async def read_rfm_settings(principal: Principal) -> RfmSettings:
+    authorize(principal, "rfm", "read")
+    return await settings_of(principal.brand_id)
+
+
 def _invalid(message: str, field_name: str) -> DomainError:
     return DomainError(SegmentErrorCode.INVALID_RFM_SETTINGS, message, field_name)
 
