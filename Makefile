@@ -99,3 +99,8 @@ BENCH_MEMBERS ?= 100000
 .PHONY: bench-brand
 bench-brand: install
 	$(BIN)/python -m bench.generate_brand --members $(BENCH_MEMBERS) --database-url $(BENCH_DATABASE_URL)
+
+## Segment pages, RFM and rule-tag job on a generated 100,000-member brand (LOYALTY_BENCH_DATABASE_URL: default a temp SQLite file).
+.PHONY: bench-segments
+bench-segments: install
+	$(BIN)/python bench/segments.py
