@@ -25,6 +25,7 @@ async def upsert_automation(info, input: Any) -> dict:
             event_kind=_enum(MemberEventKind, input.event_kind),
             after_event_kind=_enum(MemberEventKind, input.after_event_kind),
             within_hours=input.within_hours, delay_hours=input.delay_hours,
+            segment_id=parse_optional_id(input.segment_id, "segmentId"),
             coupon_template_id=parse_optional_id(input.coupon_template_id, "couponTemplateId"),
             points=input.points, points_budget=input.points_budget, tag=input.tag,
             channel=_enum(NotificationChannel, input.channel), message=input.message, marketing=input.marketing,

@@ -37,6 +37,7 @@ from schema.paid_membership import PaidMembershipMutation
 from schema.points import PointsMutation, PointsQuery
 from schema.points_checkout import PointsCheckoutMutation
 from schema.roles import RolesMutation, RolesQuery
+from schema.segments import SegmentsMutation, SegmentsQuery
 from schema.subscriptions import Subscription
 from schema.tiers import TiersMutation, TiersQuery
 from schema.wallet import WalletMutation, WalletQuery
@@ -45,14 +46,14 @@ Query = merge_types(
     "Query",
     (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery, GiftCardsQuery, WalletQuery,
      MallQuery, ChannelsQuery, EngagementQuery, CampaignsQuery, NotificationsQuery,
-     AutomationsQuery),
+     AutomationsQuery, SegmentsQuery),
 )
 Mutation = merge_types(
     "Mutation",
     (AuthMutation, FranchiseMutation, MembersMutation, PointsMutation, PointsCheckoutMutation, RolesMutation,
      TiersMutation, GiftCardsMutation, WalletMutation, PaidMembershipMutation, MallMutation, CouponsMutation,
      ChannelsMutation, EngagementMutation, CampaignsMutation,
-     AutomationsMutation),
+     AutomationsMutation, SegmentsMutation),
 )
 
 

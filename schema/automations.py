@@ -79,6 +79,10 @@ class Automation:
         return Automation._trigger(self, "delay_hours")
 
     @strawberry.field
+    def segment_id(self) -> strawberry.ID | None:
+        return _id(Automation._trigger(self, "segment_id"))
+
+    @strawberry.field
     def coupon_template_id(self) -> strawberry.ID | None:
         return _id(Automation._action(self, "coupon_template_id"))
 
@@ -138,6 +142,7 @@ class UpsertAutomationInput:
     within_hours: int | None = strawberry.field(default=None, description="EVENT: how recent; EVENT_ABSENT: "
                                                 "optional look-back beyond the delay.")
     delay_hours: int | None = strawberry.field(default=None, description="EVENT_ABSENT: how long to wait.")
+    segment_id: strawberry.ID | None = strawberry.field(default=None, description="SEGMENT: a saved segment.")
     coupon_template_id: strawberry.ID | None = None
     points: int | None = strawberry.field(default=None, description="GRANT_POINTS: points per member.")
     points_budget: int | None = strawberry.field(default=None, description="GRANT_POINTS: the points all "
@@ -188,7 +193,8 @@ class AutomationRun:
     candidates: int = strawberry.field(description="Members hit now, not yet fired this period, not opted out.")
     skipped_opt_out: int
     fired: int
-    blocked: str | None = strawberry.field(description="BUDGET_NOT_APPROVED or BUDGET_EXHAUSTED.")
+    blocked: str | None = strawberry.field(description="BUDGET_NOT_APPROVED, BUDGET_EXHAUSTED, or "
+                                                       "SEGMENT_NOT_FOUND (its saved segment was deleted).")
     sample: list[AutomationSampleMember]
 
     @strawberry.field(description="Members the action could not serve, by reason (e.g. COUPON_LIMIT_REACHED).")

@@ -15,6 +15,7 @@ from domain.giftcards.errors import GiftCardErrorCode
 from domain.mall.errors import MallErrorCode
 from domain.members.errors import MemberErrorCode
 from domain.points.errors import PointsErrorCode
+from domain.segments.errors import SegmentErrorCode
 from domain.wallet.errors import WalletErrorCode
 from franchise.errors import FranchiseErrorCode
 
@@ -25,7 +26,7 @@ UserErrorCode = strawberry.enum(
         {c.value: c.value
          for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode, GiftCardErrorCode, WalletErrorCode,
                       CouponErrorCode, MallErrorCode, ChannelErrorCode, EngagementErrorCode, CampaignErrorCode,
-                      AutomationErrorCode)
+                      AutomationErrorCode, SegmentErrorCode)
          for c in area},
     ),
     name="UserErrorCode",

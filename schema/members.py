@@ -15,6 +15,7 @@ from resolvers import mall as mall_resolvers
 from resolvers import members as resolvers
 from resolvers import paid_membership as paid_membership_resolvers
 from resolvers import points as points_resolvers
+from resolvers import segments as segment_resolvers
 from resolvers import wallet as wallet_resolvers
 from schema.common import PageInfo, UserError
 from schema.coupons import CouponConnection, CouponStatus
@@ -23,6 +24,7 @@ from schema.giftcards import GiftCardConnection
 from schema.mall import RedemptionConnection
 from schema.points import PointsLedgerConnection
 from schema.paid_membership import PaidMembership
+from schema.segment_types import MemberRfm
 from schema.tiers import TierLevel, TierProgress, current_level, progress_type
 from schema.wallet import Wallet
 
@@ -95,6 +97,14 @@ class Member:
     @strawberry.field(description="The member's points-mall redemptions, newest first.")
     async def redemptions(self, info: Info, first: int = 20, after: str | None = None) -> RedemptionConnection:
         return await mall_resolvers.member_redemptions(info, self, first, after)
+
+    @strawberry.field(description="Brand tags and, for store staff, their own store's tags (HQ sees every store's).")
+    async def tags(self, info: Info) -> list[str]:
+        return await segment_resolvers.member_tags(info, self)
+
+    @strawberry.field(description="RFM scores and segment; null until the first computation.")
+    async def rfm(self, info: Info) -> MemberRfm | None:
+        return await segment_resolvers.member_rfm(info, self)
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Member | None:

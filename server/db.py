@@ -22,6 +22,7 @@ MODEL_MODULES = [
     "domain.campaigns.models",
     "domain.notifications.models",
     "domain.automations.models",
+    "domain.segments.models",
 ]
 MIGRATIONS_MODULE = "server.migrations"
 

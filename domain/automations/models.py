@@ -18,6 +18,7 @@ class AutomationTrigger(str, enum.Enum):
     COUPON_EXPIRING = "COUPON_EXPIRING"  # an unused coupon expires within `days`
     EVENT = "EVENT"  # a partner event of `event_kind` within the last `within_hours`
     EVENT_ABSENT = "EVENT_ABSENT"  # `after_event_kind` `delay_hours` ago, no `event_kind` with its reference
+    SEGMENT = "SEGMENT"  # the members of a saved segment (`segment_id`)
 
 
 class AutomationAction(str, enum.Enum):
@@ -41,7 +42,7 @@ class Automation(Model):
     brand = fields.ForeignKeyField("loyalty.Brand", related_name="automations", on_delete=fields.RESTRICT)
     name = fields.CharField(max_length=100)
     trigger = fields.CharEnumField(AutomationTrigger, max_length=24)
-    # {days, gap, event_kind, after_event_kind, within_hours, delay_hours}: what the trigger reads.
+    # {days, gap, event_kind, after_event_kind, within_hours, delay_hours, segment_id}: what the trigger reads.
     trigger_params = fields.JSONField(default=dict)
     action = fields.CharEnumField(AutomationAction, max_length=16)
     # {coupon_template_id, points, tag, channel, message, marketing}: what the action needs.

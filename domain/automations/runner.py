@@ -20,7 +20,7 @@ from domain.automations.models import Automation, AutomationAction, AutomationFi
 from domain.automations.periods import period_key
 from domain.automations.triggers import members_triggered
 from domain.coupons.service import issue_coupon_to_member
-from domain.members.models import MemberTag
+from domain.members.models import MemberTag, TagKind
 from domain.members.phones import mask_phone
 from domain.notifications import outbox
 from domain.notifications.models import NotificationChannel
@@ -54,7 +54,7 @@ class AutomationRun:
     skipped_opt_out: int
     sample: list[MemberSample]
     fired: int = 0
-    # Why firing stopped or never began: BUDGET_NOT_APPROVED, BUDGET_EXHAUSTED.
+    # Why firing stopped or never began: BUDGET_NOT_APPROVED, BUDGET_EXHAUSTED, SEGMENT_NOT_FOUND.
     blocked: str | None = None
     failed: dict[str, int] = field(default_factory=dict)  # outcome code -> members, e.g. COUPON_LIMIT_REACHED
 
@@ -97,8 +97,12 @@ async def run_one(automation: Automation, *, brand: Brand, now: datetime, dry_ru
                   batch_size: int = BATCH) -> AutomationRun:
     key = period_key(automation.period, automation.period_days, now, brand.timezone)
     fired_this_period = AutomationFiring.filter(automation_id=automation.id, period_key=key)
-    fresh = (await members_triggered(automation, now=now, timezone=brand.timezone)).exclude(
-        id__in=Subquery(fired_this_period.values("member_id")))
+    try:
+        triggered = await members_triggered(automation, now=now, timezone=brand.timezone)
+    except DomainError as error:  # e.g. its saved segment was deleted: this one stops, the others run
+        return AutomationRun(automation=automation, dry_run=dry_run, period_key=key, candidates=0,
+                             skipped_opt_out=0, sample=[], blocked=error.code.value)
+    fresh = triggered.exclude(id__in=Subquery(fired_this_period.values("member_id")))
     reachable, skipped = fresh, 0
     if automation.action is AutomationAction.NOTIFY:
         params = automation.action_params
@@ -179,8 +183,9 @@ class _Action:
             case AutomationAction.GRANT_POINTS:
                 await self._grant(member_id, idempotency_key)
             case AutomationAction.ADD_TAG:
-                await MemberTag.bulk_create([MemberTag(brand_id=self.brand.id, member_id=member_id,
-                                                       tag=self.params["tag"], store_id=None)], ignore_conflicts=True)
+                await MemberTag.bulk_create([MemberTag(
+                    brand_id=self.brand.id, member_id=member_id, tag=self.params["tag"], store_id=None,
+                    kind=TagKind.AUTOMATION, created_by=f"automation:{self.automation.id}")], ignore_conflicts=True)
             case AutomationAction.NOTIFY:
                 text = messages.render(self.params["message"], self.values[member_id])
                 await outbox.write([outbox.Draft(

@@ -15,6 +15,7 @@ from domain.automations.models import (
 )
 from domain.coupons.models import CouponTemplate
 from domain.notifications.models import NotificationChannel
+from domain.segments.filters import load_saved_segment
 from franchise import audit, validation
 from franchise.errors import DomainError
 from policies import Principal, Role, authorize
@@ -35,6 +36,7 @@ TRIGGER_PARAMS = {
     AutomationTrigger.COUPON_EXPIRING: ("days",),
     AutomationTrigger.EVENT: ("event_kind", "within_hours"),
     AutomationTrigger.EVENT_ABSENT: ("event_kind", "after_event_kind", "delay_hours"),
+    AutomationTrigger.SEGMENT: ("segment_id",),
 }
 
 
@@ -51,6 +53,7 @@ class AutomationInput:
     after_event_kind: MemberEventKind | None = None
     within_hours: int | None = None
     delay_hours: int | None = None
+    segment_id: int | None = None
     coupon_template_id: int | None = None
     points: int | None = None
     points_budget: int | None = None
@@ -79,6 +82,8 @@ def _trigger_params(given: AutomationInput) -> dict:
             raise _invalid(f"{given.trigger.value} needs {_api(name)}.", _api(name))
         if name in bounds:
             params[name] = validation.bounded_int(value, _api(name), low=bounds[name][0], high=bounds[name][1])
+        elif name == "segment_id":
+            params[name] = value  # checked by _checked against the brand's saved segments
         else:
             params[name] = MemberEventKind(value).value
     if given.trigger is AutomationTrigger.EVENT_ABSENT:
@@ -111,6 +116,9 @@ async def _action_params(principal: Principal, given: AutomationInput) -> dict:
 
 
 async def _checked(principal: Principal, given: AutomationInput) -> dict:
+    trigger_params = _trigger_params(given)
+    if given.trigger is AutomationTrigger.SEGMENT:
+        await load_saved_segment(principal.brand_id, trigger_params["segment_id"])  # SEGMENT_NOT_FOUND
     if given.period is AutomationPeriod.EVERY_N_DAYS:
         period_days = validation.bounded_int(given.period_days, "periodDays", low=1, high=MAX_DAYS) \
             if given.period_days is not None else None
@@ -125,7 +133,7 @@ async def _checked(principal: Principal, given: AutomationInput) -> dict:
         budget = validation.bounded_int(given.points_budget, "pointsBudget", low=1, high=MAX_BUDGET)
     return {
         "name": validation.text(given.name, "name", max_length=100),
-        "trigger": given.trigger, "trigger_params": _trigger_params(given),
+        "trigger": given.trigger, "trigger_params": trigger_params,
         "action": given.action, "action_params": await _action_params(principal, given),
         "period": given.period, "period_days": period_days, "active": bool(given.active),
         "points_budget": budget,

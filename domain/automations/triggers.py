@@ -14,6 +14,7 @@ from domain.automations.periods import local_day
 from domain.coupons.models import Coupon, CouponStatus
 from domain.members.models import Member
 from domain.points.models import PointsLot, Purchase
+from domain.segments.filters import load_saved_segment, member_ids_query
 from domain.tiers.models import MemberTier, TierProgram
 from domain.tiers.service import levels_of
 
@@ -61,6 +62,10 @@ async def members_triggered(automation: Automation, *, now: datetime, timezone: 
                 anchors = anchors.filter(occurred_at__gt=cutoff - timedelta(hours=params["within_hours"]))
             followed = MemberEvent.filter(brand_id=brand_id, kind=params["event_kind"])
             return members.filter(id__in=_ids(anchors.exclude(reference__in=_ids(followed, "reference"))))
+        case AutomationTrigger.SEGMENT:
+            # SEGMENT_NOT_FOUND (a DomainError) when the segment was deleted since
+            flt = await load_saved_segment(brand_id, params["segment_id"])
+            return await member_ids_query(brand_id, flt, now=now)
     raise ValueError(automation.trigger)
 
 

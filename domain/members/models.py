@@ -47,14 +47,22 @@ class Member(Model):
         indexes = (("brand_id", "home_store_id", "id"),)
 
 
+class TagKind(str, enum.Enum):
+    MANUAL = "MANUAL"  # tagMembers by HQ or a store manager
+    RULE = "RULE"  # a brand's tag rule, added and removed by the rule-tag job
+    AUTOMATION = "AUTOMATION"  # an automation's ADD_TAG action
+
+
 class MemberTag(Model):
-    # A label on a member ("store A regular"); store_id set for a store's own tags. Minimal
-    # for campaign filters; the segments issue manages tags (tagMembers / untagMembers).
+    # A label on a member ("store A regular"); store_id set for a store's own tags, which only
+    # that store's staff (and HQ) see. A tag name is on a member once, whoever put it there.
     id = fields.BigIntField(primary_key=True)
     brand = fields.ForeignKeyField("loyalty.Brand", related_name="member_tags", on_delete=fields.RESTRICT)
     member = fields.ForeignKeyField("loyalty.Member", related_name="tags", on_delete=fields.RESTRICT)
     tag = fields.CharField(max_length=32)
     store_id = fields.BigIntField(null=True)
+    kind = fields.CharEnumField(TagKind, max_length=16, default=TagKind.MANUAL, db_default="MANUAL")
+    created_by = fields.CharField(max_length=64, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -159,6 +159,8 @@ class Purchase(Model):
     class Meta:
         table = "purchase"
         unique_together = (("brand", "channel", "order_id"),)
+        # Segments and RFM aggregate a member's purchases over a window.
+        indexes = (("brand_id", "member_id", "occurred_at"),)
 
 
 class PurchaseRefund(Model):

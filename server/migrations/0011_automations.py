@@ -17,7 +17,7 @@ from tortoise.indexes import Index
 from server.migration_ops import AlterFieldState
 
 class Migration(migrations.Migration):
-    dependencies = [('loyalty', '0009_wallet_gifts')]
+    dependencies = [('loyalty', '0010_segments')]
 
     initial = False
 
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('brand', fields.ForeignKeyField('loyalty.Brand', source_field='brand_id', db_constraint=True, to_field='id', related_name='automations', on_delete=OnDelete.RESTRICT)),
                 ('name', fields.CharField(max_length=100)),
-                ('trigger', fields.CharEnumField(description='DORMANT_DAYS: DORMANT_DAYS\nPOINTS_EXPIRING: POINTS_EXPIRING\nREGISTERED_NO_ORDER: REGISTERED_NO_ORDER\nNEAR_NEXT_TIER: NEAR_NEXT_TIER\nBIRTHDAY: BIRTHDAY\nCOUPON_EXPIRING: COUPON_EXPIRING\nEVENT: EVENT\nEVENT_ABSENT: EVENT_ABSENT', enum_type=AutomationTrigger, max_length=24)),
+                ('trigger', fields.CharEnumField(description='DORMANT_DAYS: DORMANT_DAYS\nPOINTS_EXPIRING: POINTS_EXPIRING\nREGISTERED_NO_ORDER: REGISTERED_NO_ORDER\nNEAR_NEXT_TIER: NEAR_NEXT_TIER\nBIRTHDAY: BIRTHDAY\nCOUPON_EXPIRING: COUPON_EXPIRING\nEVENT: EVENT\nEVENT_ABSENT: EVENT_ABSENT\nSEGMENT: SEGMENT', enum_type=AutomationTrigger, max_length=24)),
                 ('trigger_params', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
                 ('action', fields.CharEnumField(description='ISSUE_COUPON: ISSUE_COUPON\nGRANT_POINTS: GRANT_POINTS\nADD_TAG: ADD_TAG\nNOTIFY: NOTIFY', enum_type=AutomationAction, max_length=16)),
                 ('action_params', fields.JSONField(default=dict, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from domain.automations.models import AutomationFiring, AutomationPeriod
 from domain.automations.runner import run_automations, run_due_automations
-from domain.members.models import MemberTag
+from domain.members.models import MemberTag, TagKind
 from tests.automations.support import NOW, dormant_world, make_automation, operator, rows
 from tests.factories import hq
 
@@ -21,7 +21,8 @@ async def test_a_dormant_member_is_hit_once_per_period_not_on_every_run(world):
     assert runs == [1, 0, 0, 0]
     firings = await AutomationFiring.filter(automation_id=automation.id).values_list("member_id", "period_key")
     assert firings == [(world.member_a.id, "2027-01")]
-    assert await MemberTag.filter(tag="win-back").values_list("member_id", flat=True) == [world.member_a.id]
+    assert await MemberTag.filter(tag="win-back").values_list("member_id", "kind", "created_by", "store_id") == [
+        (world.member_a.id, TagKind.AUTOMATION, f"automation:{automation.id}", None)]
 
 
 async def test_a_still_dormant_member_is_hit_again_in_the_next_period(world):

@@ -100,3 +100,40 @@ async def test_event_absent_selects_deliveries_without_a_review_after_the_delay(
 
     assert await hit(world, trigger=T.EVENT_ABSENT, event_kind="ORDER_REVIEWED", after_event_kind="ORDER_DELIVERED",
                      delay_hours=7 * 24) == [world.member_a.id]
+
+
+async def test_segment_selects_the_members_of_a_saved_segment(world):
+    from domain.segments.filters import SegmentFilter
+    from domain.segments.service import save_segment
+
+    await Member.filter(id=world.member_b.id).update(birthday=date(1990, 3, 2))
+    await Member.filter(id=world.other_member.id).update(birthday=date(1991, 3, 9))
+    march = await save_segment(hq(world.admin), name="March birthdays", flt=SegmentFilter(birthday_month=3))
+
+    assert await hit(world, trigger=T.SEGMENT, segment_id=march.id) == [world.member_b.id]
+
+
+async def test_a_segment_trigger_needs_a_segment_of_the_brand_and_stops_alone_when_it_is_gone(world):
+    from domain.automations.runner import run_automations
+    from domain.segments.filters import SegmentFilter
+    from domain.segments.models import SavedSegment
+    from domain.segments.service import save_segment
+    from franchise.errors import DomainError
+    from tests.automations.support import make_automation
+
+    theirs = await save_segment(hq(world.other_admin), name="Theirs", flt=SegmentFilter(birthday_month=3))
+    try:
+        await make_automation(world, trigger=T.SEGMENT, segment_id=theirs.id)
+    except DomainError as error:
+        assert (error.code.value, error.field) == ("SEGMENT_NOT_FOUND", "segmentId")
+    else:
+        raise AssertionError("another brand's segment was accepted")
+    ours = await save_segment(hq(world.admin), name="Ours", flt=SegmentFilter(birthday_month=3))
+    segment_automation = await make_automation(world, trigger=T.SEGMENT, segment_id=ours.id)
+    await make_automation(world, name="birthdays", trigger=T.BIRTHDAY)
+    await SavedSegment.filter(id=ours.id).delete()
+
+    runs = await run_automations(hq(world.admin), now=NOW)
+
+    assert [(r.automation.id == segment_automation.id, r.blocked) for r in runs] == [
+        (True, "SEGMENT_NOT_FOUND"), (False, None)]

@@ -1,0 +1,1 @@
+"""Segments: member tags (manual, store-scoped, rule-based), RFM scores and saved segment filters."""

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+import enum
+
+
+class SegmentErrorCode(str, enum.Enum):
+    INVALID_FILTER = "INVALID_FILTER"
+    SEGMENT_NOT_FOUND = "SEGMENT_NOT_FOUND"
+    SEGMENT_NAME_TAKEN = "SEGMENT_NAME_TAKEN"
+    INVALID_TAG = "INVALID_TAG"
+    INVALID_TAG_RULE = "INVALID_TAG_RULE"
+    INVALID_RFM_SETTINGS = "INVALID_RFM_SETTINGS"
