@@ -17,7 +17,7 @@ from franchise.errors import DomainError
 from franchise.models import AuditEntry
 from policies import Principal
 from tests.automations.support import (
-    ERRORS, NOTIFICATIONS, NOW, UPSERT, bought, coupon_template, dormant_world, make_automation, operator, registered,
+    NOTIFICATIONS, NOW, UPSERT, bought, coupon_template, dormant_world, make_automation, operator, registered,
 )
 from tests.factories import hq, make_member
 
