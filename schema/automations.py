@@ -14,6 +14,7 @@ from domain.automations.models import (
     AutomationTrigger as AutomationTriggerEnum,
     MemberEventKind as MemberEventKindEnum,
 )
+from domain.notifications.models import NotificationChannel as NotificationChannelEnum
 from resolvers import automations as resolvers
 from schema.common import PageInfo, UserError
 from schema.notifications import NotificationChannel
@@ -96,10 +97,8 @@ class Automation:
 
     @strawberry.field
     def channel(self) -> NotificationChannel | None:  # type: ignore[valid-type]
-        from domain.notifications.models import NotificationChannel as ChannelEnum
-
         channel = Automation._action(self, "channel")
-        return ChannelEnum(channel) if channel else None
+        return NotificationChannelEnum(channel) if channel else None
 
     @strawberry.field
     def message(self) -> str | None:

@@ -44,6 +44,9 @@ async def record_member_event(principal: Principal, *, member_id: int, kind: Mem
         raise DomainError(AutomationErrorCode.INVALID_EVENT, "An event happened within the last year, not later "
                           "than now.", "occurredAt")
     member = await Member.filter(id=member_id, brand_id=principal.brand_id).first()
+    confined = principal.allowed_store_ids
+    if confined is not None and (member is None or member.home_store_id not in confined):
+        raise NotAuthorized()  # a store-limited partner reports its stores' members only (never says which exist)
     if member is None:
         raise DomainError(MemberErrorCode.MEMBER_NOT_FOUND, "No such member.", "memberId")
     existing = await MemberEvent.filter(brand_id=principal.brand_id, kind=kind, reference=reference).first()

@@ -56,3 +56,17 @@ async def test_future_times_and_a_reference_of_another_member_are_refused(gql, w
     assert [(e["code"], e["field"]) for e in stolen["data"]["recordMemberEvent"]["errors"]] == [
         ("INVALID_EVENT", "reference")]
     assert await MemberEvent.all().count() == 1
+
+
+async def test_a_store_limited_partner_reports_its_stores_members_only(gql, world):
+    token = await make_api_client(world.admin, ["events:write"], store_ids=[world.store_a.id])
+
+    own = await gql(RECORD_EVENT, given(world.member_a), token=token)
+    elsewhere = await gql(RECORD_EVENT, given(world.member_b, "order-2"), token=token, expect_errors=True)
+    missing = await gql(RECORD_EVENT, {"input": {"memberId": "999999", "kind": "PAGE_VIEWED", "reference": "p"}},
+                        token=token, expect_errors=True)
+
+    assert own["data"]["recordMemberEvent"]["errors"] == []
+    for body in (elsewhere, missing):
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["FORBIDDEN"]
+    assert await MemberEvent.all().count() == 1
