@@ -89,7 +89,10 @@ async def run_due_automations(now: datetime, *, brand_id: int | None = None) -> 
     brands = Brand.all() if brand_id is None else Brand.filter(id=brand_id)
     for brand in await brands.order_by("id"):
         for automation in await Automation.filter(brand_id=brand.id, active=True).order_by("id"):
-            fired += (await run_one(automation, brand=brand, now=now.astimezone(UTC))).fired
+            try:
+                fired += (await run_one(automation, brand=brand, now=now.astimezone(UTC))).fired
+            except Exception:  # noqa: BLE001 - one broken automation must not stop every brand's others
+                log.exception("automation %s failed; the next run retries it", automation.id)
     return fired
 
 

@@ -44,3 +44,23 @@ async def test_the_automations_job_is_scheduled_hourly():
     schedules = {s.task_name: s.cron for s in await source.get_schedules()}
 
     assert schedules["run_automations"] == "20 * * * *"
+
+
+async def test_one_failing_automation_does_not_stop_the_others(world, monkeypatch):
+    from domain.automations import runner
+
+    await registered(world.member_a, datetime.now(UTC) - timedelta(days=2))
+    broken = await make_automation(world, name="broken", trigger=AutomationTrigger.REGISTERED_NO_ORDER, days=1,
+                                   tag="broken")
+    await make_automation(world, trigger=AutomationTrigger.REGISTERED_NO_ORDER, days=1, tag="welcome")
+    real_run_one = runner.run_one
+
+    async def run_one(automation, **kwargs):
+        if automation.id == broken.id:
+            raise RuntimeError("boom")
+        return await real_run_one(automation, **kwargs)
+
+    monkeypatch.setattr(runner, "run_one", run_one)
+
+    assert await runner.run_due_automations(datetime.now(UTC)) == 1
+    assert await MemberTag.filter(tag="welcome").count() == 1
