@@ -185,6 +185,12 @@ class AutomationSampleMember:
 
 
 @strawberry.type
+class AutomationFailure:
+    reason: str
+    members: int
+
+
+@strawberry.type
 class AutomationRun:
     automation: Automation
     dry_run: bool
@@ -196,9 +202,14 @@ class AutomationRun:
                                                        "SEGMENT_NOT_FOUND (its saved segment was deleted).")
     sample: list[AutomationSampleMember]
 
-    @strawberry.field(description="Members the action could not serve, by reason (e.g. COUPON_LIMIT_REACHED).")
+    @strawberry.field(description="Members the action could not serve this period (their firing records why).")
     def failed(self) -> int:
         return sum(self.failed.values())  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Those members by reason, e.g. COUPON_LIMIT_REACHED.")
+    def failures(self) -> list[AutomationFailure]:
+        return [AutomationFailure(reason=reason, members=count)
+                for reason, count in sorted(self.failed.items())]  # type: ignore[attr-defined]
 
 
 @strawberry.type

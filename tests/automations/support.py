@@ -33,7 +33,7 @@ UPSERT = f"""mutation($input: UpsertAutomationInput!) {{ upsertAutomation(input:
 APPROVE = f"""mutation($input: ApproveAutomationBudgetInput!) {{ approveAutomationBudget(input: $input) {{
   automation {{ id pointsBudget budgetApprovedAt }} {ERRORS} }} }}"""
 RUN = f"""mutation($input: RunAutomationsInput!) {{ runAutomations(input: $input) {{
-  runs {{ automation {{ id }} dryRun periodKey candidates skippedOptOut fired failed blocked
+  runs {{ automation {{ id }} dryRun periodKey candidates skippedOptOut fired failed failures {{ reason members }} blocked
     sample {{ memberId name maskedPhone }} }} {ERRORS} }} }}"""
 AUTOMATIONS = "{ automations { totalCount edges { node { id name trigger } } } }"
 RECORD_EVENT = f"""mutation($input: RecordMemberEventInput!) {{ recordMemberEvent(input: $input) {{

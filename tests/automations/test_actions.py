@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.automations import service
-from domain.automations.models import Automation, AutomationAction as A, AutomationFiring
+from domain.automations.models import Automation, AutomationAction as A, AutomationFiring, AutomationTrigger
 from domain.automations.runner import run_automations
 from domain.coupons.models import Coupon
 from domain.notifications import preferences
@@ -206,3 +206,23 @@ async def test_trigger_and_action_inputs_are_checked(world):
         else:
             raise AssertionError(f"accepted {changes}")
     assert await Automation.all().count() == 0
+
+
+async def test_the_api_reports_failures_by_reason(gql, world):
+    from datetime import UTC, datetime
+
+    from domain.coupons.service import issue_coupon_to_member
+    from tests.automations.support import RUN
+
+    await registered(world.member_a, datetime.now(UTC) - timedelta(days=2))
+    await registered(world.member_b, datetime.now(UTC))
+    template = await coupon_template(world, per_member_limit=1)
+    await issue_coupon_to_member(brand_id=world.brand.id, member_id=world.member_a.id, template_id=template,
+                                 source="HQ", idempotency_key="held", now=datetime.now(UTC))
+    automation = await make_automation(world, trigger=AutomationTrigger.REGISTERED_NO_ORDER, days=1,
+                                       action=A.ISSUE_COUPON, coupon_template_id=template)
+
+    body = await gql(RUN, {"input": {"automationId": str(automation.id)}}, token=world.tokens["hq_operator"])
+
+    [run] = body["data"]["runAutomations"]["runs"]
+    assert (run["fired"], run["failed"], run["failures"]) == (0, 1, [{"reason": "COUPON_LIMIT_REACHED", "members": 1}])
