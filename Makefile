@@ -92,3 +92,15 @@ clean:
 .PHONY: bench-wallet
 bench-wallet: install
 	$(BIN)/python bench/wallet.py
+
+## A generated 100,000-member brand with two years of history (BENCH_DATABASE_URL; default an SQLite file under var/).
+BENCH_DATABASE_URL ?= sqlite://var/bench.sqlite3
+BENCH_MEMBERS ?= 100000
+.PHONY: bench-brand
+bench-brand: install
+	$(BIN)/python -m bench.generate_brand --members $(BENCH_MEMBERS) --database-url $(BENCH_DATABASE_URL)
+
+## Segment pages, RFM and rule-tag job on a generated 100,000-member brand (LOYALTY_BENCH_DATABASE_URL: default a temp SQLite file).
+.PHONY: bench-segments
+bench-segments: install
+	$(BIN)/python bench/segments.py

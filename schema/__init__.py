@@ -20,6 +20,7 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 
 from schema.auth import AuthMutation, AuthQuery
+from schema.automations import AutomationsMutation, AutomationsQuery
 from schema.campaigns import CampaignsMutation, CampaignsQuery
 from schema.channels import ChannelsMutation, ChannelsQuery
 from schema.engagement import EngagementMutation, EngagementQuery
@@ -37,6 +38,7 @@ from schema.paid_membership import PaidMembershipMutation
 from schema.points import PointsMutation, PointsQuery
 from schema.points_checkout import PointsCheckoutMutation
 from schema.roles import RolesMutation, RolesQuery
+from schema.segments import SegmentsMutation, SegmentsQuery
 from schema.subscriptions import Subscription
 from schema.tiers import TiersMutation, TiersQuery
 from schema.wallet import WalletMutation, WalletQuery
@@ -45,14 +47,14 @@ Query = merge_types(
     "Query",
     (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery, GiftCardsQuery, WalletQuery,
      MallQuery, ChannelsQuery, EngagementQuery, CampaignsQuery, NotificationsQuery,
-     GuidesQuery),
+     GuidesQuery, AutomationsQuery, SegmentsQuery),
 )
 Mutation = merge_types(
     "Mutation",
     (AuthMutation, FranchiseMutation, MembersMutation, PointsMutation, PointsCheckoutMutation, RolesMutation,
      TiersMutation, GiftCardsMutation, WalletMutation, PaidMembershipMutation, MallMutation, CouponsMutation,
      ChannelsMutation, EngagementMutation, CampaignsMutation,
-     GuidesMutation),
+     GuidesMutation, AutomationsMutation, SegmentsMutation),
 )
 
 

@@ -6,6 +6,7 @@ import enum
 
 import strawberry
 
+from domain.automations.errors import AutomationErrorCode
 from domain.campaigns.errors import CampaignErrorCode
 from domain.channels.errors import ChannelErrorCode
 from domain.coupons.errors import CouponErrorCode
@@ -15,6 +16,7 @@ from domain.guides.errors import GuideErrorCode
 from domain.mall.errors import MallErrorCode
 from domain.members.errors import MemberErrorCode
 from domain.points.errors import PointsErrorCode
+from domain.segments.errors import SegmentErrorCode
 from domain.wallet.errors import WalletErrorCode
 from franchise.errors import FranchiseErrorCode
 
@@ -25,7 +27,7 @@ UserErrorCode = strawberry.enum(
         {c.value: c.value
          for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode, GiftCardErrorCode, WalletErrorCode,
                       CouponErrorCode, MallErrorCode, ChannelErrorCode, EngagementErrorCode, CampaignErrorCode,
-                      GuideErrorCode)
+                      GuideErrorCode, AutomationErrorCode, SegmentErrorCode)
          for c in area},
     ),
     name="UserErrorCode",

@@ -16,6 +16,7 @@ from resolvers import mall as mall_resolvers
 from resolvers import members as resolvers
 from resolvers import paid_membership as paid_membership_resolvers
 from resolvers import points as points_resolvers
+from resolvers import segments as segment_resolvers
 from resolvers import wallet as wallet_resolvers
 from schema.common import PageInfo, UserError
 from schema.coupons import CouponConnection, CouponStatus
@@ -25,6 +26,7 @@ from schema.guides import Guide, GuideAssignmentConnection
 from schema.mall import RedemptionConnection
 from schema.points import PointsLedgerConnection
 from schema.paid_membership import PaidMembership
+from schema.segment_types import MemberRfm
 from schema.tiers import TierLevel, TierProgress, current_level, progress_type
 from schema.wallet import Wallet
 
@@ -105,6 +107,13 @@ class Member:
     @strawberry.field(description="Who assigned which guide when, newest first.")
     async def guide_history(self, info: Info, first: int = 20, after: str | None = None) -> GuideAssignmentConnection:
         return await guide_resolvers.member_guide_history(info, self, first, after)  # type: ignore[return-value]
+    @strawberry.field(description="Brand tags and, for store staff, their own store's tags (HQ sees every store's).")
+    async def tags(self, info: Info) -> list[str]:
+        return await segment_resolvers.member_tags(info, self)
+
+    @strawberry.field(description="RFM scores and segment; null until the first computation.")
+    async def rfm(self, info: Info) -> MemberRfm | None:
+        return await segment_resolvers.member_rfm(info, self)
 
     @classmethod
     async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Member | None:

@@ -8,11 +8,13 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from domain.notifications.models import NotificationChannel as NotificationChannelEnum
 from domain.notifications.models import NotificationStatus as NotificationStatusEnum
 from resolvers import notifications as resolvers
 from schema.common import PageInfo
 
 NotificationStatus = strawberry.enum(NotificationStatusEnum, name="NotificationStatus")
+NotificationChannel = strawberry.enum(NotificationChannelEnum, name="NotificationChannel")
 
 
 @strawberry.type
@@ -22,6 +24,7 @@ class Notification:
     unique_key: str
     payload: JSON
     status: NotificationStatus  # type: ignore[valid-type]
+    channel: NotificationChannel  # type: ignore[valid-type]
     attempts: int
     sender: str
     last_error: str
@@ -52,5 +55,6 @@ class NotificationConnection:
 class NotificationsQuery:
     @strawberry.field(description="HQ: the outbox, newest first.")
     async def notifications(self, info: Info, status: NotificationStatus | None = None,  # type: ignore[valid-type]
-                            kind: str | None = None, first: int = 20, after: str | None = None) -> NotificationConnection:
-        return await resolvers.notifications(info, status, kind, first, after)  # type: ignore[return-value]
+                            kind: str | None = None, channel: NotificationChannel | None = None,  # type: ignore[valid-type]
+                            first: int = 20, after: str | None = None) -> NotificationConnection:
+        return await resolvers.notifications(info, status, kind, first, after, channel)  # type: ignore[return-value]

@@ -28,6 +28,7 @@ from server.http import GraphQLOverHTTP
 from server.metrics import install_metrics, metrics_endpoint
 from server.persisted import PersistedQueries
 from server.redis import make_redis
+from server.notification_senders import install_channel_senders
 from server.settings import Settings, get_settings
 from server.tokens import TokenIssuer
 from server.tracing import configure_tracing, shutdown_tracing
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     schema = build_schema(settings.max_query_depth, settings.max_aliases, settings.max_tokens,
                           tracing=tracer_provider is not None)
     install_metrics()
+    install_channel_senders(settings)
     graphql = LoyaltyGraphQL(schema, runtime=runtime, tokens=tokens, graphiql=settings.graphiql_enabled,
                              persisted=PersistedQueries.from_settings(settings, runtime.redis))
 

@@ -564,6 +564,35 @@ def worker(
         console.print("worker stopped")
 
 
+@app.command("run-automations")
+def run_automations_command(
+    brand: str | None = typer.Option(None, help="Only this brand (slug); default: every brand."),
+    at: str | None = typer.Option(None, help="Run as at this instant, ISO 8601 with an offset; default: now."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Count and sample who would be hit; change nothing."),
+) -> None:
+    """Run the active automations (the hourly job does this too): each fires at most once per
+    member and period, so running it again in the same period fires nobody twice."""
+    from domain.automations.runner import run_automations
+    from franchise.models import Brand
+    from policies import Principal
+
+    moment = _moment(at)
+
+    async def work() -> list:
+        brand_id = await _brand_id(brand)
+        brand_ids = [brand_id] if brand_id else await Brand.all().order_by("id").values_list("id", flat=True)
+        return [run for each in brand_ids
+                for run in await run_automations(Principal.platform(each), dry_run=dry_run, now=moment)]
+
+    runs = _run(work)
+    for run in runs:
+        blocked = f", blocked: {run.blocked}" if run.blocked else ""
+        console.print(f"automation {run.automation.id} {run.automation.name!r} ({run.period_key}): "
+                      f"{run.candidates} hit, {run.skipped_opt_out} opted out, "
+                      f"{'would fire' if dry_run else 'fired'} {run.candidates if dry_run else run.fired}{blocked}")
+    console.print(f"{len(runs)} automations {'dry-run' if dry_run else 'run'} at {moment.isoformat()}")
+
+
 def main() -> None:
     from pydantic import ValidationError
 

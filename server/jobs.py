@@ -24,7 +24,12 @@ zone named by `cron_offset`:
 - `cancel_expired_pickups`: every 10 minutes, cancelling mall pickups not collected in their
   window (points back to their lots, stock back).
 - `expiry_reminders`: daily at 10:00 Asia/Shanghai, one outbox row per member per expiry date.
-- `deliver_notifications`: every minute, sends the outbox rows that are due (retries back off)."""
+- `deliver_notifications`: every minute, sends the outbox rows that are due (retries back off).
+- `run_automations`: hourly at :20, every active automation; each fires at most once per member
+  and period (brand-local days), so the hourly runs only catch members newly hit.
+- `recompute_rule_tags`: daily at 02:00 Asia/Shanghai, every brand's tag rules (adds and removes
+  rule tags in set-based statements; a rule change applies at once anyway).
+- `recompute_rfm`: daily at 02:30 Asia/Shanghai, every brand's RFM scores and segments."""
 
 from __future__ import annotations
 
@@ -36,17 +41,21 @@ from taskiq.api import run_receiver_task, run_scheduler_task
 from taskiq.schedule_sources import LabelScheduleSource
 from taskiq_redis import ListQueueBroker, RedisAsyncResultBackend
 
+from domain.automations.runner import run_due_automations
 from domain.giftcards.expiry import expire_due_cards
 from domain.mall.redemptions import cancel_expired_pickups as cancel_due_pickups
 from domain.notifications.outbox import deliver_due
 from domain.notifications.reminders import write_expiry_reminders
 from domain.points.expiry import expire_due_lots
+from domain.segments.rfm import recompute_all_rfm
+from domain.segments.rules import recompute_rule_tags as apply_tag_rules
 from domain.tiers.birthdays import grant_birthday_rewards
 from domain.tiers.service import evaluate_tiers as evaluate_due_tiers
 from domain.wallet.expiry import expire_due_bonus
 from domain.wallet.membership import expire_paid_memberships as end_due_memberships
 from domain.wallet.membership import issue_membership_coupon_packs as give_due_coupon_packs
 from server.metrics import JobMetricsMiddleware
+from server.notification_senders import install_channel_senders
 from server.settings import get_settings
 
 QUEUE = "loyalty:jobs"
@@ -140,6 +149,36 @@ async def deliver_notifications() -> int:
     return await deliver_due(datetime.now(UTC))
 
 
+RUN_AUTOMATIONS_SCHEDULE = [
+    {"cron": "20 * * * *", "schedule_id": "run-automations-hourly"},
+]
+
+
+async def run_automations() -> int:
+    """Fire every active automation for the members its trigger hits now (once per member and
+    period, whatever the number of runs); returns the members fired."""
+    return await run_due_automations(datetime.now(UTC))
+
+
+# segments (issue 8)
+RECOMPUTE_RULE_TAGS_SCHEDULE = [
+    {"cron": "0 2 * * *", "cron_offset": "Asia/Shanghai", "schedule_id": "recompute-rule-tags-daily"},
+]
+RECOMPUTE_RFM_SCHEDULE = [
+    {"cron": "30 2 * * *", "cron_offset": "Asia/Shanghai", "schedule_id": "recompute-rfm-daily"},
+]
+
+
+async def recompute_rule_tags() -> int:
+    """Make every brand's rule tags true now; returns how many tags were added or removed."""
+    return await apply_tag_rules(now=datetime.now(UTC))
+
+
+async def recompute_rfm() -> int:
+    """Every brand's RFM scores as of now; returns how many members were scored."""
+    return await recompute_all_rfm(now=datetime.now(UTC))
+
+
 def make_broker(redis_url: str | None) -> AsyncBroker:
     """The broker for this deployment, with every task registered on it."""
     if redis_url:
@@ -162,6 +201,9 @@ def make_broker(redis_url: str | None) -> AsyncBroker:
     broker.register_task(expiry_reminders, task_name="expiry_reminders", schedule=EXPIRY_REMINDERS_SCHEDULE)
     broker.register_task(deliver_notifications, task_name="deliver_notifications",
                          schedule=DELIVER_NOTIFICATIONS_SCHEDULE)
+    broker.register_task(run_automations, task_name="run_automations", schedule=RUN_AUTOMATIONS_SCHEDULE)
+    broker.register_task(recompute_rule_tags, task_name="recompute_rule_tags", schedule=RECOMPUTE_RULE_TAGS_SCHEDULE)
+    broker.register_task(recompute_rfm, task_name="recompute_rfm", schedule=RECOMPUTE_RFM_SCHEDULE)
     return broker
 
 
@@ -183,6 +225,7 @@ async def run_worker(*, with_scheduler: bool = True) -> None:
         runs.append(run_scheduler_task(scheduler))
     if not runs:
         raise ValueError("with the in-process broker (no LOYALTY_REDIS_URL) the worker is the scheduler")
+    install_channel_senders(get_settings())
     await broker.startup()
     try:
         await asyncio.gather(*runs)

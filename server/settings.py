@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     otel_exporter_otlp_traces_endpoint: str | None = Field(
         default=None, validation_alias="OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
     otel_exporter_otlp_endpoint: str | None = Field(default=None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
+    # Notification gateways per channel (HMAC-signed POSTs, as the brand webhook); a channel
+    # without a URL and secret logs its notifications instead (the development default).
+    sms_gateway_url: str | None = None
+    sms_gateway_secret: str | None = None
+    wechat_gateway_url: str | None = None
+    wechat_gateway_secret: str | None = None
+    app_push_gateway_url: str | None = None
+    app_push_gateway_secret: str | None = None
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

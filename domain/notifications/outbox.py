@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 from tortoise.transactions import in_transaction
 
 from domain.engagement.settings import brand_settings
-from domain.notifications.models import Notification, NotificationStatus
-from domain.notifications.senders import LoggingSender, Sender, WebhookSender
+from domain.notifications.models import Notification, NotificationChannel, NotificationStatus
+from domain.notifications.senders import LoggingSender, Sender, WebhookSender, channel_sender
 from policies import Principal, authorize
 
 log = logging.getLogger("loyalty.notifications")
@@ -26,6 +26,15 @@ class Draft:
     unique_key: str
     payload: dict
     member_id: int | None = None
+    channel: NotificationChannel = NotificationChannel.WEBHOOK
+
+
+async def write(drafts: list[Draft], *, now: datetime) -> None:
+    """Insert the drafts whose key is new, inside the caller's transaction, without counting."""
+    await Notification.bulk_create(
+        [Notification(brand_id=d.brand_id, member_id=d.member_id, kind=d.kind, unique_key=d.unique_key,
+                      payload=d.payload, channel=d.channel, next_attempt_at=now.astimezone(UTC)) for d in drafts],
+        ignore_conflicts=True, batch_size=500)
 
 
 async def enqueue(drafts: list[Draft], *, now: datetime) -> int:
@@ -35,16 +44,16 @@ async def enqueue(drafts: list[Draft], *, now: datetime) -> int:
         return 0
     brand_ids = {d.brand_id for d in drafts}
     before = await Notification.filter(brand_id__in=list(brand_ids)).count()
-    await Notification.bulk_create(
-        [Notification(brand_id=d.brand_id, member_id=d.member_id, kind=d.kind, unique_key=d.unique_key,
-                      payload=d.payload, next_attempt_at=now.astimezone(UTC)) for d in drafts],
-        ignore_conflicts=True, batch_size=500)
+    await write(drafts, now=now)
     return await Notification.filter(brand_id__in=list(brand_ids)).count() - before
 
 
-def notifications_query(principal: Principal, *, status: NotificationStatus | None = None, kind: str | None = None):
+def notifications_query(principal: Principal, *, status: NotificationStatus | None = None, kind: str | None = None,
+                        channel: NotificationChannel | None = None):
     authorize(principal, "notification", "read")
     query = Notification.filter(brand_id=principal.brand_id)
+    if channel is not None:
+        query = query.filter(channel=channel)
     if status is not None:
         query = query.filter(status=status)
     if kind:
@@ -79,9 +88,12 @@ async def deliver_due(now: datetime | None = None, *, brand_id: int | None = Non
                 skip_locked=True).first()
             if row is None:
                 continue
-            if row.brand_id not in senders:
-                senders[row.brand_id] = await sender_for(row.brand_id)
-            sender = senders[row.brand_id]
+            if row.channel is not NotificationChannel.WEBHOOK:
+                sender = channel_sender(row.channel)
+            else:
+                if row.brand_id not in senders:
+                    senders[row.brand_id] = await sender_for(row.brand_id)
+                sender = senders[row.brand_id]
             row.attempts += 1
             row.sender = sender.name
             try:

@@ -23,6 +23,7 @@ class LedgerKind(str, enum.Enum):
     RETURN = "RETURN"  # points paid at checkout, back to their lots when the order is refunded
     OPENING = "OPENING"  # a balance carried over from the brand's previous system at import
     ACTIVITY = "ACTIVITY"  # check-in, share, post, comment, review, referral (engagement)
+    REWARD = "REWARD"  # granted by an automation (GRANT_POINTS), within its approved budget
 
 
 class PointsRules(Model):

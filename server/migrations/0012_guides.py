@@ -6,7 +6,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('loyalty', '0010_segments')]
+    dependencies = [('loyalty', '0011_automations')]
 
     initial = False
 

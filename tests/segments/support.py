@@ -43,3 +43,26 @@ async def set_tier(member: Member, level: int) -> None:
 
 async def tag(member: Member, name: str, store_id: int | None = None, kind: TagKind = TagKind.MANUAL) -> None:
     await MemberTag.create(brand_id=member.brand_id, member_id=member.id, tag=name, store_id=store_id, kind=kind)
+
+ERRORS = "errors { code field message }"
+TAG = f"""mutation($input: TagMembersInput!) {{ tagMembers(input: $input) {{ tag storeId changedMemberIds {ERRORS} }} }}"""
+UNTAG = f"""mutation($input: TagMembersInput!) {{ untagMembers(input: $input) {{
+  tag storeId changedMemberIds {ERRORS} }} }}"""
+UPSERT_RULE = f"""mutation($input: UpsertTagRuleInput!) {{ upsertTagRule(input: $input) {{
+  rule {{ id tag kind threshold days active }} {ERRORS} }} }}"""
+UPDATE_RFM = f"""mutation($input: UpdateRfmSettingsInput!) {{ updateRfmSettings(input: $input) {{
+  settings {{ method windowDays recencyDays frequencyOrders monetary dormantDays newDays }} {ERRORS} }} }}"""
+RECOMPUTE_RFM = f"""mutation {{ recomputeRfm {{ scoredMembers computedAt {ERRORS} }} }}"""
+SAVE_SEGMENT = f"""mutation($input: SaveSegmentInput!) {{ saveSegment(input: $input) {{
+  segment {{ id name filter {{ tierLevels tagsAny pointsMin walletMin birthdayMonth rfmSegments }} }} {ERRORS} }} }}"""
+SEGMENT_MEMBERS = """query($filter: SegmentFilterInput, $segmentId: ID, $first: Int = 20, $after: String) {
+  segmentMembers(filter: $filter, segmentId: $segmentId, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { id name tags points homeStore { code } rfm { recency frequency monetary segment } } } } }"""
+SEGMENTS = "{ segments { totalCount edges { node { id name } } } }"
+TAG_RULES = "{ tagRules { totalCount edges { node { id tag } } } }"
+RFM_SETTINGS = "{ rfmSettings { method windowDays } }"
+
+
+def node_ids(body: dict) -> set[int]:
+    return {int(e["node"]["id"]) for e in body["data"]["segmentMembers"]["edges"]}

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+import enum
+
+
+class AutomationErrorCode(str, enum.Enum):
+    AUTOMATION_NOT_FOUND = "AUTOMATION_NOT_FOUND"
+    INVALID_AUTOMATION = "INVALID_AUTOMATION"
+    UNKNOWN_PLACEHOLDER = "UNKNOWN_PLACEHOLDER"
+    NOT_GRANTING_POINTS = "NOT_GRANTING_POINTS"
+    INVALID_EVENT = "INVALID_EVENT"
