@@ -35,6 +35,7 @@ from schema.observability import ObserveOperations
 from schema.paid_membership import PaidMembershipMutation
 from schema.points import PointsMutation, PointsQuery
 from schema.points_checkout import PointsCheckoutMutation
+from schema.reports import ReportsMutation, ReportsQuery
 from schema.roles import RolesMutation, RolesQuery
 from schema.subscriptions import Subscription
 from schema.tiers import TiersMutation, TiersQuery
@@ -43,13 +44,14 @@ from schema.wallet import WalletMutation, WalletQuery
 Query = merge_types(
     "Query",
     (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery, GiftCardsQuery, WalletQuery,
-     MallQuery, ChannelsQuery, EngagementQuery, CampaignsQuery, NotificationsQuery),
+     MallQuery, ChannelsQuery, EngagementQuery, CampaignsQuery, NotificationsQuery,
+     ReportsQuery),
 )
 Mutation = merge_types(
     "Mutation",
     (AuthMutation, FranchiseMutation, MembersMutation, PointsMutation, PointsCheckoutMutation, RolesMutation,
      TiersMutation, GiftCardsMutation, WalletMutation, PaidMembershipMutation, MallMutation, CouponsMutation,
-     ChannelsMutation, EngagementMutation, CampaignsMutation),
+     ChannelsMutation, EngagementMutation, CampaignsMutation, ReportsMutation),
 )
 
 

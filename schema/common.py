@@ -14,6 +14,7 @@ from domain.giftcards.errors import GiftCardErrorCode
 from domain.mall.errors import MallErrorCode
 from domain.members.errors import MemberErrorCode
 from domain.points.errors import PointsErrorCode
+from domain.reports.errors import ReportErrorCode
 from domain.wallet.errors import WalletErrorCode
 from franchise.errors import FranchiseErrorCode
 
@@ -23,7 +24,8 @@ UserErrorCode = strawberry.enum(
         "UserErrorCode",
         {c.value: c.value
          for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode, GiftCardErrorCode, WalletErrorCode,
-                      CouponErrorCode, MallErrorCode, ChannelErrorCode, EngagementErrorCode, CampaignErrorCode)
+                      CouponErrorCode, MallErrorCode, ChannelErrorCode, EngagementErrorCode, CampaignErrorCode,
+                      ReportErrorCode)
          for c in area},
     ),
     name="UserErrorCode",

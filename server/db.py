@@ -21,6 +21,7 @@ MODEL_MODULES = [
     "domain.engagement.models",
     "domain.campaigns.models",
     "domain.notifications.models",
+    "domain.reports.models",
 ]
 MIGRATIONS_MODULE = "server.migrations"
 
