@@ -99,3 +99,8 @@ BENCH_MEMBERS ?= 100000
 .PHONY: bench-brand
 bench-brand: install
 	$(BIN)/python -m bench.generate_brand --members $(BENCH_MEMBERS) --database-url $(BENCH_DATABASE_URL)
+
+## storeReport / brandReport timings on the generated 100,000-member brand (LOYALTY_BENCH_DATABASE_URL: default the local server).
+.PHONY: bench-reports
+bench-reports: install
+	$(BIN)/python bench/reports.py

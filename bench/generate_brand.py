@@ -9,7 +9,7 @@ lots, redemptions and refunds drawn from the soonest-expiring lots, debts, expir
 wallet grants and lines, gift-card ledgers), then written with COPY on PostgreSQL and
 executemany on SQLite, in chunks of members. `loyalty verify-ledgers` passes on the result.
 
-Measured on this machine (2 cores, PostgreSQL 16 local): 100,000 members, 370,000 purchases,
+Measured on this machine (2 cores, PostgreSQL 15 local): 100,000 members, 370,000 purchases,
 437,000 points ledger entries, 10,000 wallets in 56 s; `loyalty verify-ledgers --brand bench`
 reports every account, wallet and card consistent.
 

@@ -77,8 +77,9 @@ async def brand_figures(brand_id: int, *, first_day: date, last_day: date, group
     """For callers already authorised (the CLI runs as the platform operator)."""
     scope = await window(brand_id, first_day, last_day)
     stores = await Store.filter(brand_id=brand_id).order_by("code")
-    by_group = await figures.compute(scope, "store" if group_by is Grouping.STORE else "city")
-    total = (await figures.compute(scope, "brand")).get(brand_id, Figures())
+    group = "store" if group_by is Grouping.STORE else "city"
+    found = await figures.compute(scope, (group, "brand"))
+    by_group, total = found[group], found["brand"].get(brand_id, Figures())
     if group_by is Grouping.STORE:
         rows = [Row(str(s.id), s, s.city, by_group.get(s.id, Figures())) for s in stores]
     else:
@@ -90,4 +91,5 @@ async def store_figures(brand_id: int, *, store_id: int, first_day: date, last_d
     """For callers already authorised (the CLI)."""
     store = await Store.get(id=store_id, brand_id=brand_id)
     scope = await window(brand_id, first_day, last_day, store.id)
-    return StoreReport(first_day, last_day, store, (await figures.compute(scope, "store")).get(store.id, Figures()))
+    found = await figures.compute(scope, ("store",))
+    return StoreReport(first_day, last_day, store, found["store"].get(store.id, Figures()))
