@@ -167,7 +167,7 @@ async def compute(window: Window, groups: tuple[str, ...]) -> dict[str, dict]:
         f = at(row["k"])
         f.guest_orders, f.guest_sales = int(row["orders"] or 0), int(row["amount"] or 0)
 
-    await _points(window, "s.id", at)
+    await _points(window, at)
     await _wallet(window, "s.id", at)
     await _gift_cards(window, "s.id", at)
 
@@ -213,19 +213,28 @@ async def _per_group(window: Window, group: str, keyed: dict) -> None:
         await _gift_cards_of_brand(window, at(b))
 
 
-async def _points(window: Window, key: str, at) -> None:
+async def _points(window: Window, at) -> None:
+    """One pass over the ledger up to the range's end, grouped by the store a movement is
+    attributed to and the member's home store: the range's movements by the first, the
+    outstanding balance and debt (the whole ledger to the end) by the second."""
     # A credit moves balance + settled debt by +points, a debit by -points: the sign of
     # (delta - debt_delta) tells an ADJUST credit from an ADJUST debit.
-    only, extra = _scope(window, "COALESCE(e.store_id, m.home_store_id)")
+    where, extra = "", []
+    if window.store_id is not None:
+        where, extra = " AND (COALESCE(e.store_id, m.home_store_id) = ? OR m.home_store_id = ?)", [window.store_id] * 2
     for row in await _rows(
-            f"SELECT {key} AS k, e.kind AS kind,"
-            " SUM(CASE WHEN e.delta - e.debt_delta > 0 THEN e.points ELSE 0 END) AS credited,"
-            " SUM(CASE WHEN e.delta - e.debt_delta < 0 THEN e.points ELSE 0 END) AS debited"
+            "SELECT COALESCE(e.store_id, m.home_store_id) AS at_store, m.home_store_id AS home, e.kind AS kind,"
+            " SUM(CASE WHEN e.occurred_at >= ? AND e.delta - e.debt_delta > 0 THEN e.points ELSE 0 END) AS credited,"
+            " SUM(CASE WHEN e.occurred_at >= ? AND e.delta - e.debt_delta < 0 THEN e.points ELSE 0 END) AS debited,"
+            " SUM(e.delta) AS balance, SUM(e.debt_delta) AS debt"
             " FROM points_ledger_entry e JOIN member m ON m.id = e.member_id"
-            " JOIN store s ON s.id = COALESCE(e.store_id, m.home_store_id)"
-            f" WHERE e.brand_id = ? AND e.occurred_at >= ? AND e.occurred_at < ?{only} GROUP BY {key}, e.kind",
-            [window.brand_id, window.start, window.end, *extra]):
-        f, kind = at(row["k"]), row["kind"]
+            f" WHERE e.brand_id = ? AND e.occurred_at < ?{where}"
+            " GROUP BY COALESCE(e.store_id, m.home_store_id), m.home_store_id, e.kind",
+            [window.start, window.start, window.brand_id, window.end, *extra]):
+        home = at(row["home"])
+        home.points_outstanding += int(row["balance"] or 0)
+        home.points_debt += int(row["debt"] or 0)
+        f, kind = at(row["at_store"]), row["kind"]
         credited, debited = int(row["credited"] or 0), int(row["debited"] or 0)
         if kind in POINTS_CREDITS:
             f.points_issued += credited
@@ -239,15 +248,6 @@ async def _points(window: Window, key: str, at) -> None:
             f.points_reversed += debited
         elif kind == "ADJUST":
             f.points_adjusted_out += debited
-    # Outstanding at the end of the range: the ledger up to then, by the member's home store.
-    only, extra = _scope(window, "m.home_store_id")
-    for row in await _rows(
-            f"SELECT {key} AS k, SUM(e.delta) AS balance, SUM(e.debt_delta) AS debt FROM points_ledger_entry e"
-            " JOIN member m ON m.id = e.member_id JOIN store s ON s.id = m.home_store_id"
-            f" WHERE e.brand_id = ? AND e.occurred_at < ?{only} GROUP BY {key}",
-            [window.brand_id, window.end, *extra]):
-        f = at(row["k"])
-        f.points_outstanding, f.points_debt = int(row["balance"] or 0), int(row["debt"] or 0)
 
 
 async def _wallet(window: Window, key: str, at) -> None:
