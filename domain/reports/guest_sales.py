@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 
 from domain.reports.errors import ReportErrorCode
 from domain.reports.models import GuestSales
+from domain.reports.service import EARLIEST
 from franchise import audit, validation
 from franchise.errors import DomainError, invalid
 from franchise.models import Brand
@@ -39,6 +40,8 @@ async def record_guest_sales(principal: Principal, *, store_id: int, business_da
         raise invalid("Orders and amount are both zero or both positive.", "orders")
     zone = ZoneInfo((await Brand.get(id=principal.brand_id)).timezone)
     today = (now or datetime.now(timezone.utc)).astimezone(zone).date()
+    if business_date < EARLIEST:
+        raise invalid("A business day from 2000 on.", "businessDate")
     if business_date > today:
         raise invalid("A business day that has not begun yet.", "businessDate")
     actor = audit.actor_of(principal)

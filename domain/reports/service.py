@@ -17,6 +17,7 @@ from franchise.stores import require_store
 from policies import Principal, authorize
 
 MAX_DAYS = 366  # a year (a leap year's) at most: longer ranges are several reports
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)  # no loyalty history outside; keeps instants in range
 
 
 class Grouping(str, enum.Enum):
@@ -51,6 +52,9 @@ class BrandReport:
 
 async def window(brand_id: int, first_day: date, last_day: date, store_id: int | None = None) -> Window:
     """The range's local days (inclusive) as UTC instants, end exclusive."""
+    for value, field in ((first_day, "from"), (last_day, "to")):
+        if not EARLIEST <= value <= LATEST:
+            raise DomainError(ReportErrorCode.INVALID_RANGE, "Report dates are from 2000 to 2099.", field)
     if first_day > last_day:
         raise DomainError(ReportErrorCode.INVALID_RANGE, "The range starts after it ends.", "from")
     if (last_day - first_day).days + 1 > MAX_DAYS:

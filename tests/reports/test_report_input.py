@@ -22,6 +22,13 @@ async def test_a_range_that_starts_after_it_ends_is_a_user_error(gql, world):
     assert body["data"]["brandReport"]["report"] is None
 
 
+async def test_dates_outside_2000_to_2099_are_a_user_error(gql, world):
+    for dates, field in ((("0001-01-01", "0001-01-31"), "from"), (("2099-12-01", "9999-12-31"), "to")):
+        body = await gql(BRAND_REPORT, {"from": dates[0], "to": dates[1], "groupBy": "CITY"},
+                         token=world.tokens["hq_admin"])
+        assert _errors(body, "brandReport") == [("INVALID_RANGE", field)]
+
+
 async def test_a_range_longer_than_366_days_is_a_user_error_and_a_year_is_not(gql, world):
     too_long = await gql(STORE_REPORT, {"storeId": str(world.store_a.id), "from": "2024-01-01", "to": "2025-01-01"},
                          token=world.tokens["manager_a"])
@@ -72,6 +79,7 @@ async def test_a_new_key_for_a_day_already_reported_replaces_its_figures_and_is_
 async def test_guest_sales_refuse_a_future_day_negative_figures_and_orders_without_an_amount(gql, world):
     cases = [
         (_sales(world, businessDate="2999-01-01"), ("INVALID_INPUT", "businessDate")),
+        (_sales(world, businessDate="0001-01-01"), ("INVALID_INPUT", "businessDate")),
         (_sales(world, orders=-1), ("INVALID_INPUT", "orders")),
         (_sales(world, amount="-5.00"), ("INVALID_AMOUNT", "amount")),
         (_sales(world, amount="0"), ("INVALID_INPUT", "orders")),
