@@ -1,8 +1,9 @@
 """The report figures, added up from the ledgers with SQL aggregates: one grouped query per
 kind of figure, whatever the number of stores, members or rows.
 
-Every query groups by one key: the store, the store's city, or the brand (the total row). A
-figure is attributed to a store as follows, so that store rows add up to the brand's:
+Figures that add up are grouped by store in SQL and summed per city and for the brand in
+Python; counts of distinct members are grouped by store, city or brand in SQL. A figure is
+attributed to a store as follows, so that store rows add up to the brand's:
 
 - members (new, tier distribution), points and stored value *outstanding*, mall redemptions:
   the member's home store (归属门店: whose member it is); stored value outstanding by the
@@ -11,8 +12,8 @@ figure is attributed to a store as follows, so that store rows add up to the bra
   happened (a movement without a store, such as expiry, goes to the member's home store);
 - guest sales: the store that reported them.
 
-Counts of distinct members (active, repurchasing, redeeming) are counted per group in SQL, so
-a city's active members are not the sum of its stores' (a member may buy in two of them)."""
+A city's active members are not the sum of its stores' (a member may buy in two of them): that
+is why distinct counts run per group."""
 
 from __future__ import annotations
 
@@ -146,15 +147,15 @@ async def compute(window: Window, groups: tuple[str, ...]) -> dict[str, dict]:
     b, start, end = window.brand_id, window.start, window.end
     only, extra = _scope(window, "m.home_store_id")
     for row in await _rows(
-            "SELECT s.id AS k, COUNT(*) AS n FROM member m JOIN store s ON s.id = m.home_store_id"
-            f" WHERE m.brand_id = ? AND m.created_at >= ? AND m.created_at < ?{only} GROUP BY s.id",
+            "SELECT m.home_store_id AS k, COUNT(*) AS n FROM member m"
+            f" WHERE m.brand_id = ? AND m.created_at >= ? AND m.created_at < ?{only} GROUP BY m.home_store_id",
             [b, start, end, *extra]):
         at(row["k"]).new_members = int(row["n"])
     # Members enrolled by the end of the range, at their tier level now (0: none yet).
     for row in await _rows(
-            "SELECT s.id AS k, COALESCE(t.level, 0) AS level, COUNT(*) AS n FROM member m"
-            " JOIN store s ON s.id = m.home_store_id LEFT JOIN member_tier t ON t.member_id = m.id"
-            f" WHERE m.brand_id = ? AND m.created_at < ?{only} GROUP BY s.id, COALESCE(t.level, 0)",
+            "SELECT m.home_store_id AS k, COALESCE(t.level, 0) AS level, COUNT(*) AS n FROM member m"
+            " LEFT JOIN member_tier t ON t.member_id = m.id"
+            f" WHERE m.brand_id = ? AND m.created_at < ?{only} GROUP BY m.home_store_id, COALESCE(t.level, 0)",
             [b, end, *extra]):
         at(row["k"]).tier_distribution[int(row["level"])] = int(row["n"])
 
@@ -168,8 +169,8 @@ async def compute(window: Window, groups: tuple[str, ...]) -> dict[str, dict]:
         f.guest_orders, f.guest_sales = int(row["orders"] or 0), int(row["amount"] or 0)
 
     await _points(window, at)
-    await _wallet(window, "s.id", at)
-    await _gift_cards(window, "s.id", at)
+    await _wallet(window, at)
+    await _gift_cards(window, at)
 
     cities = {row["id"]: row["city"] for row in await _rows("SELECT id, city FROM store WHERE brand_id = ?", [b])}
     result = {}
@@ -250,13 +251,13 @@ async def _points(window: Window, at) -> None:
             f.points_adjusted_out += debited
 
 
-async def _wallet(window: Window, key: str, at) -> None:
-    only, extra = _scope(window, "COALESCE(e.store_id, m.home_store_id)")
+async def _wallet(window: Window, at) -> None:
+    store = "COALESCE(e.store_id, m.home_store_id)"
+    only, extra = _scope(window, store)
     for row in await _rows(
-            f"SELECT {key} AS k, e.kind AS kind, SUM(e.principal_delta) AS p, SUM(e.bonus_delta) AS b"
+            f"SELECT {store} AS k, e.kind AS kind, SUM(e.principal_delta) AS p, SUM(e.bonus_delta) AS b"
             " FROM wallet_ledger_entry e JOIN member m ON m.id = e.member_id"
-            " JOIN store s ON s.id = COALESCE(e.store_id, m.home_store_id)"
-            f" WHERE e.brand_id = ? AND e.occurred_at >= ? AND e.occurred_at < ?{only} GROUP BY {key}, e.kind",
+            f" WHERE e.brand_id = ? AND e.occurred_at >= ? AND e.occurred_at < ?{only} GROUP BY {store}, e.kind",
             [window.brand_id, window.start, window.end, *extra]):
         f, kind = at(row["k"]), row["kind"]
         p, bonus = int(row["p"] or 0), int(row["b"] or 0)
@@ -276,9 +277,9 @@ async def _wallet(window: Window, key: str, at) -> None:
     # domain/wallet/reports.py adds up, cut at the range's end.
     only, extra = _scope(window, "l.origin_store_id")
     for row in await _rows(
-            f"SELECT {key} AS k, l.bucket AS bucket, SUM(l.amount) AS amount FROM wallet_ledger_line l"
-            " JOIN wallet_ledger_entry e ON e.id = l.entry_id JOIN store s ON s.id = l.origin_store_id"
-            f" WHERE l.brand_id = ? AND e.occurred_at < ?{only} GROUP BY {key}, l.bucket",
+            "SELECT l.origin_store_id AS k, l.bucket AS bucket, SUM(l.amount) AS amount FROM wallet_ledger_line l"
+            " JOIN wallet_ledger_entry e ON e.id = l.entry_id"
+            f" WHERE l.brand_id = ? AND e.occurred_at < ?{only} GROUP BY l.origin_store_id, l.bucket",
             [window.brand_id, window.end, *extra]):
         f = at(row["k"])
         if row["bucket"] == "PRINCIPAL":
@@ -287,13 +288,12 @@ async def _wallet(window: Window, key: str, at) -> None:
             f.wallet_outstanding_bonus = int(row["amount"] or 0)
 
 
-async def _gift_cards(window: Window, key: str, at) -> None:
+async def _gift_cards(window: Window, at) -> None:
     only, extra = _scope(window, "e.store_id")
     for row in await _rows(
-            f"SELECT {key} AS k, e.kind AS kind, COUNT(*) AS n, SUM(e.amount_delta) AS amount"
-            " FROM gift_card_ledger_entry e JOIN store s ON s.id = e.store_id"
-            f" WHERE e.brand_id = ? AND e.occurred_at >= ? AND e.occurred_at < ? AND e.kind IN ({CARD_KINDS}, 'PAY_REFUND')"
-            f"{only} GROUP BY {key}, e.kind",
+            "SELECT e.store_id AS k, e.kind AS kind, COUNT(*) AS n, SUM(e.amount_delta) AS amount"
+            " FROM gift_card_ledger_entry e WHERE e.brand_id = ? AND e.occurred_at >= ? AND e.occurred_at < ?"
+            f" AND e.store_id IS NOT NULL AND e.kind IN ({CARD_KINDS}, 'PAY_REFUND'){only} GROUP BY e.store_id, e.kind",
             [window.brand_id, window.start, window.end, *extra]):
         f = at(row["k"])
         if row["kind"] in CARD_REDEMPTIONS:
