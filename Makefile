@@ -104,3 +104,7 @@ bench-brand: install
 .PHONY: bench-segments
 bench-segments: install
 	$(BIN)/python bench/segments.py
+## storeReport / brandReport timings on the generated 100,000-member brand (LOYALTY_BENCH_DATABASE_URL: default the local server).
+.PHONY: bench-reports
+bench-reports: install
+	$(BIN)/python bench/reports.py

@@ -37,6 +37,7 @@ from schema.observability import ObserveOperations
 from schema.paid_membership import PaidMembershipMutation
 from schema.points import PointsMutation, PointsQuery
 from schema.points_checkout import PointsCheckoutMutation
+from schema.reports import ReportsMutation, ReportsQuery
 from schema.roles import RolesMutation, RolesQuery
 from schema.segments import SegmentsMutation, SegmentsQuery
 from schema.subscriptions import Subscription
@@ -47,14 +48,14 @@ Query = merge_types(
     "Query",
     (AuthQuery, FranchiseQuery, MembersQuery, PointsQuery, RolesQuery, TiersQuery, GiftCardsQuery, WalletQuery,
      MallQuery, ChannelsQuery, EngagementQuery, CampaignsQuery, NotificationsQuery,
-     GuidesQuery, AutomationsQuery, SegmentsQuery),
+     GuidesQuery, AutomationsQuery, SegmentsQuery, ReportsQuery),
 )
 Mutation = merge_types(
     "Mutation",
     (AuthMutation, FranchiseMutation, MembersMutation, PointsMutation, PointsCheckoutMutation, RolesMutation,
      TiersMutation, GiftCardsMutation, WalletMutation, PaidMembershipMutation, MallMutation, CouponsMutation,
      ChannelsMutation, EngagementMutation, CampaignsMutation,
-     GuidesMutation, AutomationsMutation, SegmentsMutation),
+     GuidesMutation, AutomationsMutation, SegmentsMutation, ReportsMutation),
 )
 
 

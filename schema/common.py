@@ -17,6 +17,7 @@ from domain.mall.errors import MallErrorCode
 from domain.members.errors import MemberErrorCode
 from domain.points.errors import PointsErrorCode
 from domain.segments.errors import SegmentErrorCode
+from domain.reports.errors import ReportErrorCode
 from domain.wallet.errors import WalletErrorCode
 from franchise.errors import FranchiseErrorCode
 
@@ -27,7 +28,7 @@ UserErrorCode = strawberry.enum(
         {c.value: c.value
          for area in (FranchiseErrorCode, MemberErrorCode, PointsErrorCode, GiftCardErrorCode, WalletErrorCode,
                       CouponErrorCode, MallErrorCode, ChannelErrorCode, EngagementErrorCode, CampaignErrorCode,
-                      GuideErrorCode, AutomationErrorCode, SegmentErrorCode)
+                      GuideErrorCode, AutomationErrorCode, SegmentErrorCode, ReportErrorCode)
          for c in area},
     ),
     name="UserErrorCode",

@@ -603,3 +603,62 @@ def main() -> None:
         for problem in error.errors():
             console.print(f"[red]configuration error:[/red] {problem['msg']}")
         sys.exit(2)
+
+
+# Reports (issue 8): the same figures as storeReport / brandReport, to a CSV or JSON file.
+
+
+@app.command("report")
+def report(
+    brand: str = typer.Option(..., help="The brand (slug)."),
+    first_day: str = typer.Option(..., "--from", help="First local day, YYYY-MM-DD."),
+    last_day: str = typer.Option(..., "--to", help="Last local day (inclusive), YYYY-MM-DD."),
+    store: str | None = typer.Option(None, help="One store's report (its code); default: the brand's."),
+    group_by: str = typer.Option("store", "--group-by", help="Brand report rows: store or city."),
+    output_format: str = typer.Option("csv", "--format", help="csv or json."),
+    output: Path | None = typer.Option(None, help="Write to this file; default: standard output."),
+) -> None:
+    """Report figures from the ledgers over local days --from..--to: one row per store or city and a
+    TOTAL row (or one store's row with --store)."""
+    import json
+
+    from domain.reports import export, service
+    from franchise.errors import DomainError
+    from franchise.models import Store
+
+    if output_format not in ("csv", "json"):
+        _fail("--format is csv or json", 2)
+    if group_by not in ("store", "city"):
+        _fail("--group-by is store or city", 2)
+    try:
+        first, last = date.fromisoformat(first_day), date.fromisoformat(last_day)
+    except ValueError:
+        _fail("--from and --to are dates, YYYY-MM-DD", 2)
+
+    async def work():
+        brand_id = await _brand_id(brand)
+        try:
+            if store is None:
+                return await service.brand_figures(brand_id, first_day=first, last_day=last,
+                                                   group_by=service.Grouping(group_by.upper()))
+            found = await Store.filter(brand_id=brand_id, code=store).first()
+            if found is None:
+                _fail(f"no store {store!r} in brand {brand!r}", 2)
+            return await service.store_figures(brand_id, store_id=found.id, first_day=first, last_day=last)
+        except DomainError as error:
+            _fail(error.message, 2)
+
+    rows = export.rows(_run(work))
+    handle = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
+    try:
+        if output_format == "json":
+            json.dump([{k: export.plain(v) for k, v in row.items()} for row in rows], handle, ensure_ascii=False,
+                      indent=2)
+            handle.write("\n")
+        else:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows({k: ("" if v is None else v) for k, v in row.items()} for row in rows)
+    finally:
+        if output:
+            handle.close()

@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "domain.automations.models",
     "domain.segments.models",
     "domain.guides.models",
+    "domain.reports.models",
 ]
 MIGRATIONS_MODULE = "server.migrations"
 

@@ -17,6 +17,7 @@ from domain.members.models import Member
 from domain.points import purchases
 from domain.points.models import LedgerKind, PointsAccount, PointsLedgerEntry, PointsLot, Purchase
 from domain.points.verify import verify_ledgers
+from domain.reports.models import GuestSales
 from domain.tiers.models import MemberTier
 from domain.wallet.models import Wallet, WalletPayment
 from domain.wallet.verify import verify_wallets
@@ -57,6 +58,8 @@ async def test_generated_brand_has_the_shape_the_benchmarks_need():
                                   expires_at__lte=datetime(2026, 12, 1, tzinfo=UTC)).count()
     assert soon > 0
     assert await MemberTier.filter(brand_id=brand_id, level__gte=1).exists()
+    # Guest sales for every store and day, so enrolment rate and member share have a denominator.
+    assert await GuestSales.filter(brand_id=brand_id).count() == 20 * 730
     balance = (await PointsAccount.filter(brand_id=brand_id).annotate(s=Sum("balance")).values_list("s", flat=True))[0]
     assert balance > 0
 
