@@ -13,9 +13,11 @@ from strawberry.types import Info
 from domain.reports.figures import Figures
 from domain.reports.service import Grouping
 from franchise.validation import minor_to_money
+from resolvers import guides as guide_resolvers
 from resolvers import reports as resolvers
 from schema.common import UserError
 from schema.franchise import Store
+from schema.guides import GuideFigures
 
 ReportGrouping = strawberry.enum(Grouping, name="ReportGrouping")
 
@@ -174,6 +176,11 @@ class StoreReport:
     to: datetime.date
     store: Store
     figures: ReportFigures
+
+    @strawberry.field(description="Per shopping guide (导购) of the store over the same days: sales credited "
+                      "net of refunds, orders, new members, members assigned, follow-ups done.")
+    async def guides(self, info: Info) -> list[GuideFigures]:
+        return await guide_resolvers.guide_performance(info, self.store.id, self.from_, self.to)  # type: ignore[return-value]
 
 
 @strawberry.type(description="One store or one city of a brand report.")

@@ -24,7 +24,9 @@ from datetime import date, datetime
 from tortoise import Tortoise
 
 GROUP_KEYS = {"store": "s.id", "city": "s.city", "brand": "s.brand_id"}
-POINTS_CREDITS = ("EARN", "ACTIVITY", "OPENING", "ADJUST")
+# Every points ledger kind lands in one figure (tests/reports checks no kind is forgotten).
+POINTS_CREDITS = ("EARN", "ACTIVITY", "OPENING", "ADJUST", "REWARD")
+POINTS_DEBITS = ("REDEEM", "RETURN", "EXPIRE", "REVERSE", "ADJUST")
 CARD_REDEMPTIONS = ("PAY", "PICKUP", "EXCHANGE", "BENEFIT")
 CARD_KINDS = ", ".join(f"'{k}'" for k in CARD_REDEMPTIONS)  # constants of ours, safe in SQL text
 

@@ -73,3 +73,22 @@ async def test_a_period_far_outside_the_calendar_is_bad_input(gql, guides):
     body = await gql(PERFORMANCE, variables, token=g.tokens["hq_admin"], expect_errors=True)
 
     assert [e["extensions"]["code"] for e in body["errors"]] == ["INVALID_INPUT"]
+
+
+STORE_REPORT_GUIDES = """query($storeId: ID!, $from: Date!, $to: Date!) {
+  storeReport(storeId: $storeId, from: $from, to: $to) {
+    report { guides { guideId salesAmount orderCount newMembers } } errors { code } } }"""
+
+
+async def test_the_store_report_shows_sales_and_new_members_per_guide(gql, guides):
+    g = guides
+    await arrange_march(g)
+    variables = {"storeId": str(g.store_a.id), "from": "2030-03-01", "to": "2030-03-31"}
+
+    body = await gql(STORE_REPORT_GUIDES, variables, token=g.tokens["manager_a"])
+
+    assert body["data"]["storeReport"]["report"]["guides"] == [
+        {"guideId": str(g.clerk_a.id), "salesAmount": "125.00", "orderCount": 2, "newMembers": 1},
+        {"guideId": str(g.clerk_a2.id), "salesAmount": "40.00", "orderCount": 1, "newMembers": 0},
+        {"guideId": str(g.manager_a.id), "salesAmount": "0.00", "orderCount": 0, "newMembers": 0},
+    ]

@@ -35,7 +35,7 @@ from tests.wallet.support import make_plan, top_up
 
 ZONE = ZoneInfo("Asia/Shanghai")
 OCTOBER = (date(2025, 10, 1), date(2025, 10, 31))
-CREDITS = ("EARN", "ACTIVITY", "OPENING", "ADJUST")
+CREDITS = ("EARN", "ACTIVITY", "OPENING", "ADJUST", "REWARD")
 CARD_REDEMPTIONS = ("PAY", "PICKUP", "EXCHANGE", "BENEFIT")
 
 
