@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from domain.runtime import Runtime
@@ -33,3 +34,11 @@ class Context:
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
+
+    async def once(self, key: str, start: Callable[[], Awaitable[T]]) -> T:
+        """A read that several resolvers of the request need, made once and awaited by each.
+        Shielded: graphql-core cancels the pending siblings of a field that failed, and the
+        cancelled waiter must not cancel the read another field still waits on (fuzzing found
+        that CancelledError)."""
+        task = self.memo(key, lambda: asyncio.ensure_future(start()))
+        return await asyncio.shield(task)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,9 +67,8 @@ async def mall_item(info, id: Any) -> MallItem | None:
 
 async def _shopper(info) -> mall_items.Shopper:
     principal = info.context.principal
-    task = info.context.memo("mall:shopper", lambda: asyncio.ensure_future(
-        mall_items.shopper(principal.brand_id, principal.member_id, datetime.now(UTC))))
-    return await task
+    return await info.context.once(
+        "mall:shopper", lambda: mall_items.shopper(principal.brand_id, principal.member_id, datetime.now(UTC)))
 
 
 def _units_loader(info) -> DataLoader:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
@@ -49,7 +48,7 @@ async def update_tier_program(info, input: Any) -> dict:
 async def member_progress(info, member) -> tiers.Progress:
     """Read once per member and request, whether `tier`, `tierProgress` or both are asked.
     The member was already checked readable by whoever returned it."""
-    return await info.context.memo(
+    return await info.context.once(
         f"tier_progress:{member.id}",
-        lambda: asyncio.ensure_future(tiers.progress(member.id, member.brand_id, datetime.now(timezone.utc))),
+        lambda: tiers.progress(member.id, member.brand_id, datetime.now(timezone.utc)),
     )
