@@ -1,5 +1,7 @@
 """The segment filter and its compiler: a filter becomes ONE query over the brand's members
-(criteria as `id IN (subquery)` / `NOT IN`), never a list of members loaded into Python.
+(criteria as `id IN (subquery)` / `NOT IN` / correlated `EXISTS`), never a list of members
+loaded into Python; only the brand's stores may be read first (to check `home_store_ids` and
+to resolve `cities`).
 
 Public, stable API (automations and shopping guides build on it):
 - `SegmentFilter`: the criteria; empty fields do not restrict.
