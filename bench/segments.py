@@ -76,8 +76,12 @@ async def explain(brand_id: int, now: datetime) -> str:
     flt = SegmentFilter(rfm_segments=(RfmSegment.AT_RISK,), tier_levels=(1, 2, 3), points_min=100)
     query = await member_ids_query(brand_id, flt, now=now)
     connection = Tortoise.get_connection("default")
-    sql = query.only("id").sql(params_inline=True)
-    _, rows = await connection.execute_query(f"EXPLAIN (ANALYZE, BUFFERS OFF) SELECT COUNT(*) FROM ({sql}) q")
+    # The queryset's own parameterised SQL (inlined parameters lose the quotes of enum values).
+    query = query.only("id")
+    query._choose_db_if_not_chosen()
+    query._make_query()
+    sql, params = query.query.get_parameterized_sql()
+    _, rows = await connection.execute_query(f"EXPLAIN (ANALYZE, BUFFERS OFF) SELECT COUNT(*) FROM ({sql}) q", params)
     return "\n".join(r["QUERY PLAN"] for r in rows)
 
 

@@ -1,5 +1,7 @@
 """The segment filter and its compiler: a filter becomes ONE query over the brand's members
-(criteria as `id IN (subquery)` / `NOT IN`), never a list of members loaded into Python.
+(criteria as `id IN (subquery)` / `NOT IN` / correlated `EXISTS`), never a list of members
+loaded into Python; only the brand's stores may be read first (to check `home_store_ids` and
+to resolve `cities`).
 
 Public, stable API (automations and shopping guides build on it):
 - `SegmentFilter`: the criteria; empty fields do not restrict.
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise import Tortoise
@@ -134,6 +136,21 @@ def _birthday_month_sql() -> str:
     return 'CAST(substr("birthday", 6, 2) AS INTEGER)'  # SQLite keeps dates as ISO text
 
 
+def _lapsed_sql(before: datetime) -> str:
+    """Bought before `before` and not since, as correlated EXISTS on the (brand, member,
+    occurred_at) index: 2-3x faster on PostgreSQL than a grouped MAX or IN / NOT IN, because the
+    other criteria narrow the members first. Tortoise has no correlated subquery, so this is
+    SQL; the moment is a timezone-aware datetime formatted here, never caller text."""
+    moment = before.astimezone(UTC)
+    if Tortoise.get_connection("default").capabilities.dialect == "postgres":
+        literal = f"CAST('{moment.isoformat()}' AS TIMESTAMPTZ)"
+    else:
+        literal = f"'{moment.isoformat(' ')}'"  # the ISO text Tortoise stores in SQLite
+    purchases = 'SELECT 1 FROM "purchase" p WHERE p."brand_id" = "member"."brand_id" AND p."member_id" = "member"."id"'
+    return (f'CASE WHEN EXISTS ({purchases} AND p."occurred_at" < {literal}) '
+            f'AND NOT EXISTS ({purchases} AND p."occurred_at" >= {literal}) THEN 1 ELSE 0 END')
+
+
 def _balance_range(query: QuerySet, rows, column, low: int | None, high: int | None) -> QuerySet:
     """Members whose balance `column` of `rows` is within [low, high]; no row counts as 0."""
     if low is None and high is None:
@@ -153,14 +170,19 @@ async def member_ids_query(brand_id: int, flt: SegmentFilter, *, store_id: int |
                            now: datetime) -> QuerySet[Member]:
     """The brand's members matching `flt`, as one query (see the module's rules)."""
     await validate_filter(brand_id, flt)
+    # In UTC: SQLite compares the ISO text Tortoise stores (UTC), and Tortoise passes a
+    # filter's datetime through with its own offset.
+    now = now.astimezone(UTC)
     query = Member.filter(brand_id=brand_id)
     if store_id is not None:
         query = query.filter(home_store_id=store_id)
     if flt.home_store_ids:
         query = query.filter(home_store_id__in=list(flt.home_store_ids))
     if flt.cities:
-        query = query.filter(home_store_id__in=Subquery(
-            Store.filter(brand_id=brand_id, city__in=list(flt.cities)).values("id")))
+        # The brand's few stores, resolved first: given as constants, PostgreSQL estimates the
+        # members of a city well (as a subquery it guessed 6 rows and joined 300 ms slower).
+        in_cities = await Store.filter(brand_id=brand_id, city__in=list(flt.cities)).values_list("id", flat=True)
+        query = query.filter(home_store_id__in=list(in_cities))
     if flt.sources:
         query = query.filter(source__in=[MemberSource(s) for s in flt.sources])
     if flt.birthday_month is not None:
@@ -191,12 +213,10 @@ async def member_ids_query(brand_id: int, flt: SegmentFilter, *, store_id: int |
                     .filter(expiring_total__gte=flt.expiring_at_least))
         query = query.filter(id__in=_ids(expiring))
     if flt.last_purchase_after is not None:
-        query = query.filter(id__in=_ids(Purchase.filter(brand_id=brand_id,
-                                                         occurred_at__gte=flt.last_purchase_after)))
+        query = query.filter(id__in=_ids(Purchase.filter(
+            brand_id=brand_id, occurred_at__gte=flt.last_purchase_after.astimezone(UTC))))
     if flt.last_purchase_before is not None:
-        purchases = Purchase.filter(brand_id=brand_id)
-        query = query.filter(id__in=_ids(purchases.filter(occurred_at__lt=flt.last_purchase_before)))
-        query = query.filter(~Q(id__in=_ids(purchases.filter(occurred_at__gte=flt.last_purchase_before))))
+        query = query.annotate(lapsed=RawSQL(_lapsed_sql(flt.last_purchase_before))).filter(lapsed=1)
     return query
 
 

@@ -162,6 +162,7 @@ async def update_rfm_settings(principal: Principal, given: RfmSettingsInput) -> 
 
 async def compute_brand_rfm(brand_id: int, *, now: datetime) -> int:
     """Replace the brand's RFM rows as of `now`; the number of members scored."""
+    now = now.astimezone(UTC)  # SQLite compares UTC ISO text
     settings = await settings_of(brand_id)
     params = {"brand_id": brand_id, "now": now, "since": now - timedelta(days=settings.window_days),
               "new_since": now - timedelta(days=settings.new_days),

@@ -103,6 +103,7 @@ def tag_rules_query(principal: Principal):
 
 async def apply_rule(rule: TagRule, *, now: datetime) -> tuple[int, int]:
     """Make the rule's tags true for its brand now: (added, removed)."""
+    now = now.astimezone(UTC)  # SQLite compares UTC ISO text
     async with in_transaction() as connection:
         if not rule.active:
             removed = await MemberTag.filter(brand_id=rule.brand_id, tag=rule.tag, kind=TagKind.RULE).delete()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 
 import pytest
 
@@ -169,3 +169,13 @@ def test_filter_survives_its_json_form():
 
     assert filter_from_json(filter_to_json(flt)) == flt
     assert filter_from_json(filter_to_json(replace(flt, points_min=None))).points_min is None
+
+
+async def test_last_purchase_before_is_exact_to_the_second_in_any_time_zone(people):
+    cutoff = NOW - timedelta(days=30)
+    await buy(people.member_a, people.store_a.id, 1000, cutoff - timedelta(seconds=1))
+    await buy(people.member_b, people.store_b.id, 1000, cutoff)
+    shanghai_cutoff = cutoff.astimezone(timezone(timedelta(hours=8)))
+
+    assert await matching(people, SegmentFilter(last_purchase_before=shanghai_cutoff)) == {people.member_a.id}
+    assert await matching(people, SegmentFilter(last_purchase_after=shanghai_cutoff)) == {people.member_b.id}

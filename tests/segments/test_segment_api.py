@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from domain.members.models import Member
 from domain.segments.models import RfmSegment
 from domain.segments.rfm import compute_brand_rfm
+from franchise.models import AuditEntry
 from tests.factories import make_member
 from tests.points.support import error_codes
 from tests.segments.support import (
@@ -141,3 +142,12 @@ async def test_a_page_costs_the_same_queries_whatever_it_holds(gql, world, count
 
     assert few == many
     assert many <= 8, many  # count, page, then one each: points, tags, RFM, home stores
+
+
+async def test_tagging_is_audited_with_the_members_changed(gql, world):
+    await gql(TAG, {"input": {"memberIds": [str(world.member_a.id)], "tag": "vip"}}, token=world.tokens["manager_a"])
+    await gql(TAG, {"input": {"memberIds": [str(world.member_a.id)], "tag": "vip"}}, token=world.tokens["manager_a"])
+
+    [entry] = await AuditEntry.filter(action="member.tag")
+    assert (entry.object_id, entry.store_id) == ("vip", world.store_a.id)
+    assert entry.changes["memberIds"] == [None, [world.member_a.id]]

@@ -10,6 +10,7 @@ import pytest
 from domain.members.models import MemberTag
 from domain.segments.models import MemberRfm, RfmSettings, SavedSegment, TagRule
 from tests.authorization.conftest import CALLERS, denial_code
+from tests.factories import make_api_client
 from tests.points.support import error_codes
 from tests.segments.support import (
     RECOMPUTE_RFM, RFM_SETTINGS, SAVE_SEGMENT, SEGMENT_MEMBERS, SEGMENTS, TAG, TAG_RULES, UNTAG, UPDATE_RFM,
@@ -27,7 +28,11 @@ async def rows(brand_id: int) -> dict:
 @pytest.fixture
 async def scene(world):
     await tag(world.member_a, "old", store_id=world.store_a.id)
+    world.tokens["partner_earn"] = await make_api_client(world.admin, ["points:earn"])  # no members:read
     return world
+
+
+QUERY_CALLERS = (*CALLERS, "partner_earn")
 
 
 def tag_input(w) -> dict:
@@ -93,7 +98,7 @@ SEGMENT_READERS = {"hq_operator": {"a", "b"}, "hq_admin": {"a", "b"}, "manager_a
                    "other_admin": {"other"}}
 
 
-@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("caller", QUERY_CALLERS)
 async def test_segment_members_permission_and_confinement(gql, scene, caller):
     body = await gql(SEGMENT_MEMBERS, {"filter": {}}, token=scene.tokens[caller], expect_errors=True)
 
@@ -123,7 +128,7 @@ async def test_hq_reads_saved_segments_and_tag_rules(gql, scene, caller):
 RFM_READERS = HQ | {"manager_a", "manager_b", "clerk_a", "partner", "other_admin"}
 
 
-@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("caller", QUERY_CALLERS)
 async def test_rfm_settings_readers(gql, scene, caller):
     body = await gql(RFM_SETTINGS, token=scene.tokens[caller], expect_errors=True)
 
@@ -131,3 +136,16 @@ async def test_rfm_settings_readers(gql, scene, caller):
         assert body["data"]["rfmSettings"] == {"method": "QUINTILES", "windowDays": 365}
     else:
         assert error_codes(body) == [denial_code(caller)]
+
+
+MEMBER_TAGS = "query($id: ID!) { member(id: $id) { tags rfm { segment } } }"
+
+
+@pytest.mark.parametrize("caller", ["partner", "partner_earn"])
+async def test_partners_read_tags_only_with_members_read(gql, scene, caller):
+    body = await gql(MEMBER_TAGS, {"id": str(scene.member_a.id)}, token=scene.tokens[caller], expect_errors=True)
+
+    if caller == "partner":
+        assert body["data"]["member"] == {"tags": ["old"], "rfm": None}
+    else:
+        assert error_codes(body) == ["FORBIDDEN"]
