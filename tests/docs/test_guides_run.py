@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from domain.members.models import Member
-from franchise.models import Brand, Store
+from franchise.models import Brand, Staff, Store
 from server.seed import DEMO_SLUG, seed_demo
 from tests.subscriptions.support import subscribe, ws_client
 
@@ -42,6 +42,9 @@ class Placeholders:
         if value == "<SH01 store id>":
             brand = await Brand.get(slug=DEMO_SLUG)
             return str((await Store.get(brand_id=brand.id, code="SH01")).id)
+        if value == "<SH01 clerk id>":
+            brand = await Brand.get(slug=DEMO_SLUG)
+            return str((await Staff.get(brand_id=brand.id, email="clerk.sh01@demo.test")).id)
         if value == "<member id>":
             return str((await Member.get(phone=EXAMPLE_MEMBER_PHONE)).id)
         if value == "<one-time code>":
