@@ -215,3 +215,15 @@ def count_queries():
             logger.setLevel(previous)
 
     return counting
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """One SQLite file migrated by `loyalty migrate` as an operator runs it, copied by the command
+    line tests that need a fresh database (`tests.cli.conftest.Cli.migrated`)."""
+    from tests.cli.conftest import Cli, ok
+
+    folder = tmp_path_factory.mktemp("migrated")
+    cli = Cli(database=folder / "migrated.sqlite3", workdir=folder)
+    ok(cli("migrate"))
+    return cli.database

@@ -13,9 +13,8 @@ AT = "2030-06-01T10:00+08:00"  # long after the demo's purchases: every demo mem
 
 
 @pytest.fixture
-def cli(tmp_path) -> Cli:
-    cli = Cli(database=tmp_path / "loyalty.sqlite3", workdir=tmp_path)
-    ok(cli("migrate"))
+def cli(tmp_path, migrated_sqlite) -> Cli:
+    cli = Cli.migrated(migrated_sqlite, tmp_path)
     ok(cli("seed-demo"))
     brand_id = cli.scalar("SELECT id FROM brand ORDER BY id LIMIT 1")
     cli.query(

@@ -11,10 +11,9 @@ HEADER = "external_id,phone,amount,paid_at,store_code,refunded_amount\n"
 
 
 @pytest.fixture(scope="module")
-def demo_cli(tmp_path_factory) -> Cli:
+def demo_cli(tmp_path_factory, migrated_sqlite) -> Cli:
     folder = tmp_path_factory.mktemp("orders-cli")
-    cli = Cli(database=folder / "loyalty.sqlite3", workdir=folder)
-    ok(cli("migrate"))
+    cli = Cli.migrated(migrated_sqlite, folder)
     ok(cli("seed-demo"))
     return cli
 

@@ -34,10 +34,9 @@ _run(seed)
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
+def seeded(tmp_path_factory, migrated_sqlite):
     folder = tmp_path_factory.mktemp("giftcards-cli")
-    cli = Cli(database=folder / "template.sqlite3", workdir=folder)
-    ok(cli("migrate"))
+    cli = Cli.migrated(migrated_sqlite, folder, "template.sqlite3")
     seed = subprocess.run([sys.executable, "-c", SEED], cwd=folder, env=cli.env, text=True, capture_output=True,
                           timeout=60)
     assert seed.returncode == 0, seed.stderr

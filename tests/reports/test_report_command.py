@@ -26,10 +26,9 @@ _run(seed)
 
 
 @pytest.fixture(scope="module")
-def cli(tmp_path_factory) -> Cli:
+def cli(tmp_path_factory, migrated_sqlite) -> Cli:
     folder = tmp_path_factory.mktemp("report-cli")
-    cli = Cli(database=folder / "loyalty.sqlite3", workdir=folder)
-    ok(cli("migrate"))
+    cli = Cli.migrated(migrated_sqlite, folder)
     seed = subprocess.run([sys.executable, "-c", SEED], cwd=folder, env=cli.env, text=True, capture_output=True,
                           timeout=120)
     assert seed.returncode == 0, seed.stderr

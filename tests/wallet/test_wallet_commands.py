@@ -38,9 +38,8 @@ _run(seed)
 
 
 @pytest.fixture
-def cli(tmp_path) -> Cli:
-    cli = Cli(database=tmp_path / "loyalty.sqlite3", workdir=tmp_path)
-    ok(cli("migrate"))
+def cli(tmp_path, migrated_sqlite) -> Cli:
+    cli = Cli.migrated(migrated_sqlite, tmp_path)
     seed = subprocess.run([sys.executable, "-c", SEED], cwd=tmp_path, env=cli.env, text=True, capture_output=True,
                           timeout=60)
     assert seed.returncode == 0, seed.stderr
