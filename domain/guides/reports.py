@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
@@ -26,7 +25,7 @@ from domain.guides.assignments import GUIDE_ROLES
 from domain.guides.models import GuideFollowUp
 from domain.members.models import Member
 from domain.points.models import Purchase
-from domain.points.rules import brand_timezone
+from domain.points.rules import brand_timezone, local_days_bounds
 from franchise.errors import invalid
 from franchise.models import Staff
 from franchise.stores import require_store
@@ -49,17 +48,10 @@ class GuideFigures:
     tasks_completed: int
 
 
-def local_bounds(start: date, end: date, zone: str) -> tuple[datetime, datetime]:
-    """[start 00:00, the day after end 00:00) in the brand's zone, as UTC (SQLite compares UTC text)."""
-    tz = ZoneInfo(zone)
-    return (datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC),
-            datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC))
-
-
 async def guide_figures(brand_id: int, store_id: int, start: date, end: date) -> list[GuideFigures]:
     """The figures of every guide of the store over the local days `start`..`end` (the caller
     has checked who may read them)."""
-    since, until = local_bounds(start, end, await brand_timezone(brand_id))
+    since, until = local_days_bounds(start, end, await brand_timezone(brand_id))
     sales = await Purchase.filter(
         brand_id=brand_id, store_id=store_id, guide_id__isnull=False, occurred_at__gte=since, occurred_at__lt=until,
     ).annotate(amount=Sum("amount_minor"), refunded=Sum("refunded_minor"), orders=Count("id")).group_by(

@@ -180,10 +180,16 @@ def local_day_bounds(moment: datetime, timezone: str) -> tuple[datetime, datetim
 
     Returned in UTC: SQLite stores datetimes as UTC text and compares filter values as text,
     so a bound written as "00:00+08:00" would miss rows stored as "16:00+00:00" the day before."""
+    day = moment.astimezone(ZoneInfo(timezone)).date()
+    return local_days_bounds(day, day, timezone)
+
+
+def local_days_bounds(first_day: date, last_day: date, timezone: str) -> tuple[datetime, datetime]:
+    """Local days `first_day`..`last_day` (inclusive) in the brand's zone as UTC instants, the
+    end exclusive (UTC for the reason above)."""
     zone = ZoneInfo(timezone)
-    day = moment.astimezone(zone).date()
-    start = datetime.combine(day, time(0), tzinfo=zone)
-    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    start = datetime.combine(first_day, time(0), tzinfo=zone)
+    end = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone)
     return start.astimezone(UTC), end.astimezone(UTC)
 
 

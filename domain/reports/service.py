@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from domain.reports import figures
 from domain.reports.errors import ReportErrorCode
+from domain.points.rules import brand_timezone, local_days_bounds
 from domain.reports.figures import Figures, Window
 from franchise.errors import DomainError
-from franchise.models import Brand, Store
+from franchise.models import Store
 from franchise.stores import require_store
 from policies import Principal, authorize
 
@@ -59,9 +59,7 @@ async def window(brand_id: int, first_day: date, last_day: date, store_id: int |
         raise DomainError(ReportErrorCode.INVALID_RANGE, "The range starts after it ends.", "from")
     if (last_day - first_day).days + 1 > MAX_DAYS:
         raise DomainError(ReportErrorCode.RANGE_TOO_LONG, f"A report covers at most {MAX_DAYS} days.", "to")
-    zone = ZoneInfo((await Brand.get(id=brand_id)).timezone)
-    start = datetime.combine(first_day, time(0), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    start, end = local_days_bounds(first_day, last_day, await brand_timezone(brand_id))
     return Window(brand_id, start, end, first_day, last_day, store_id)
 
 
