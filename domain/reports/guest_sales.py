@@ -62,16 +62,22 @@ async def record_guest_sales(principal: Principal, *, store_id: int, business_da
 
 async def _again(principal: Principal, existing: GuestSales, key: str, orders: int, amount_minor: int,
                  actor: str) -> GuestSalesResult:
-    if existing.idempotency_key == key:
-        if (existing.orders, existing.amount_minor) != (orders, amount_minor):
-            raise DomainError(ReportErrorCode.GUEST_SALES_CONFLICT,
-                              "This idempotency key was used with other figures.", "idempotencyKey")
-        return GuestSalesResult(existing, replayed=True)
     async with in_transaction():
         row = await GuestSales.filter(id=existing.id).select_for_update().first()
+        earlier = row.earlier_reports or []
+        reports = {r["key"]: (r["orders"], r["amount_minor"]) for r in earlier}
+        reports[row.idempotency_key] = (row.orders, row.amount_minor)
+        if key in reports:  # checked under the lock: two retries of one correction correct once
+            if reports[key] != (orders, amount_minor):
+                raise DomainError(ReportErrorCode.GUEST_SALES_CONFLICT,
+                                  "This idempotency key was used with other figures.", "idempotencyKey")
+            return GuestSalesResult(row, replayed=True)
         before = {"orders": row.orders, "amount_minor": row.amount_minor}
+        row.earlier_reports = [*earlier,
+                               {"key": row.idempotency_key, "orders": row.orders, "amount_minor": row.amount_minor}]
         row.orders, row.amount_minor, row.idempotency_key, row.recorded_by = orders, amount_minor, key, actor
-        await row.save(update_fields=["orders", "amount_minor", "idempotency_key", "recorded_by", "updated_at"])
+        await row.save(update_fields=["orders", "amount_minor", "idempotency_key", "earlier_reports", "recorded_by",
+                                      "updated_at"])
         await audit.record(principal, brand_id=principal.brand_id, action="guest_sales.correct",
                            object_type="GuestSales", object_id=row.id, store_id=row.store_id,
                            changes=audit.diff(before, {"orders": orders, "amount_minor": amount_minor}))

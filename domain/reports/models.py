@@ -16,6 +16,9 @@ class GuestSales(Model):
     orders = fields.IntField()
     amount_minor = fields.BigIntField()
     idempotency_key = fields.CharField(max_length=128)
+    # The reports this one replaced ({key, orders, amount_minor}): a late retry of one of them is
+    # a replay, never a correction that would put the old figures back.
+    earlier_reports = fields.JSONField(null=True)  # null: none yet (rows from before 0014)
     recorded_by = fields.CharField(max_length=64)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

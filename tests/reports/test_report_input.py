@@ -89,3 +89,18 @@ async def test_guest_sales_refuse_a_future_day_negative_figures_and_orders_witho
         body = await gql(RECORD_GUEST_SALES, {"input": sales}, token=world.tokens["clerk_a"])
         assert _errors(body, "recordGuestSales") == [expected], sales
     assert await GuestSales.all().count() == 0
+
+
+async def test_a_late_retry_of_a_replaced_report_is_a_replay_and_keeps_the_correction(gql, world):
+    await gql(RECORD_GUEST_SALES, {"input": _sales(world)}, token=world.tokens["clerk_a"])
+    await gql(RECORD_GUEST_SALES, {"input": _sales(world, orders=12, amount="950.00", idempotencyKey="eod-2")},
+              token=world.tokens["manager_a"])
+
+    late = await gql(RECORD_GUEST_SALES, {"input": _sales(world)}, token=world.tokens["clerk_a"])
+    changed = await gql(RECORD_GUEST_SALES, {"input": _sales(world, orders=9)}, token=world.tokens["clerk_a"])
+
+    assert late["data"]["recordGuestSales"]["replayed"] is True
+    assert _errors(changed, "recordGuestSales") == [("GUEST_SALES_CONFLICT", "idempotencyKey")]
+    row = await GuestSales.get(store_id=world.store_a.id, business_date=date(2025, 10, 2))
+    assert (row.orders, row.amount_minor) == (12, 950_00)
+    assert await AuditEntry.filter(action="guest_sales.correct").count() == 1
