@@ -166,7 +166,6 @@ async def record_purchase(principal: Principal, *, member_id: int, store_id: int
     if wallet_minor > amount_minor:
         raise invalid("The wallet paid more than the order.", "walletPaid")
     occurred_at = occurred_at or _now()
-    guide_id = await guide_for_sale(member, store.id, guide_id)
     ctx = await earning_context(principal.brand_id, [occurred_at])
     try:
         async with events.atomic():
@@ -174,9 +173,12 @@ async def record_purchase(principal: Principal, *, member_id: int, store_id: int
             existing = await Purchase.filter(brand_id=principal.brand_id, channel=channel.value, order_id=order_id).first()
             if existing is not None:
                 return _replay(existing, member.id, amount_minor, account.balance)
+            # After the replay check: a retried order answers as first recorded even if its guide
+            # has left the store since.
+            credited = await guide_for_sale(member, store.id, guide_id)
             return await accrue(account, member, ctx, store_id=store.id, channel=channel, order_id=order_id,
                                 amount_minor=amount_minor, wallet_minor=wallet_minor, occurred_at=occurred_at,
-                                actor=audit.actor_of(principal), guide_id=guide_id)
+                                actor=audit.actor_of(principal), guide_id=credited)
     except IntegrityError:
         # The same order for another member's account committed first: answer as a replay.
         existing = await Purchase.filter(brand_id=principal.brand_id, channel=channel.value, order_id=order_id).first()

@@ -78,3 +78,16 @@ async def test_staff_who_register_a_member_are_recorded_partners_are_not(gql, gu
     partner_member = await Member.get(id=by_partner["data"]["registerMember"]["member"]["id"])
     assert clerk_member.registered_by_staff_id == g.clerk_a.id
     assert partner_member.registered_by_staff_id is None
+
+
+async def test_a_retried_order_answers_as_first_recorded_after_its_guide_left(gql, guides):
+    g = guides
+    input = purchase_input(g, "o-1", guideId=str(g.clerk_a2.id))
+    await gql(RECORD_WITH_GUIDE, {"input": input}, token=g.tokens["clerk_a"])
+    await staff_service.update_staff_role(hq(g.admin), staff_id=g.clerk_a2.id, active=False)
+
+    retry = (await gql(RECORD_WITH_GUIDE, {"input": input}, token=g.tokens["clerk_a"]))["data"]["recordPurchase"]
+
+    assert retry["errors"] == []
+    assert retry["purchase"]["orderId"] == "o-1"
+    assert (await Purchase.get(order_id="o-1")).guide_id == g.clerk_a2.id
