@@ -147,6 +147,7 @@ async def update_rfm_settings(principal: Principal, given: RfmSettingsInput) -> 
         values["frequency_orders"] = _cutoffs(given.frequency_orders, "frequencyOrders", descending=False)
         values["monetary_minor"] = _cutoffs(given.monetary_minor, "monetaryMinor", descending=False)
     async with in_transaction():
+        await Brand.filter(id=principal.brand_id).select_for_update().first()  # orders a first save too
         row = await RfmSettings.filter(brand_id=principal.brand_id).select_for_update().first()
         before = _plain(row) if row else {}
         if row is None:
@@ -180,6 +181,9 @@ async def compute_brand_rfm(brand_id: int, *, now: datetime) -> int:
     else:
         scores = {"recency": _quintile("pr_r"), "frequency": _quintile("pr_f"), "monetary": _quintile("pr_m")}
     async with in_transaction() as connection:
+        # The brand's row lock orders overlapping runs (the job and an HQ recompute): without it the
+        # second run's DELETE misses the first's new rows and its INSERT breaks the member's key.
+        await Brand.filter(id=brand_id).select_for_update().first()
         await MemberRfm.filter(brand_id=brand_id).delete()
         statement = _STATS.format(**scores, brand_id=sql.typed("brand_id", "BIGINT"), now=sql.typed("now", "TIMESTAMPTZ"))
         return await sql.execute(connection, statement, **params)
