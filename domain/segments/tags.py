@@ -65,13 +65,20 @@ async def tag_members(principal: Principal, *, member_ids: Iterable[int], tag: s
     """Put `tag` on the members (brand-wide, or for `store_id`); audited."""
     name, store_id, ids = await _checked(principal, member_ids, tag, store_id)
     async with in_transaction():
+        # A rule's or an automation's tag of that name becomes HQ's own, so it outlives the rule.
+        owner = Q(store_id__isnull=True) if store_id is None else Q(store_id=store_id)
+        adopted = MemberTag.filter(owner, member_id__in=ids, tag=name, kind__in=[TagKind.RULE, TagKind.AUTOMATION])
+        adopted_ids = set(await adopted.values_list("member_id", flat=True))
+        if adopted_ids:
+            await adopted.update(kind=TagKind.MANUAL, created_by=audit.actor_of(principal))
         carrying = set(await MemberTag.filter(member_id__in=ids, tag=name).values_list("member_id", flat=True))
-        added = [i for i in ids if i not in carrying]
+        added = [i for i in ids if i not in carrying or i in adopted_ids]
         if added:
             # A concurrent tagging of the same member is absorbed by the (member, tag) key.
             await MemberTag.bulk_create(
                 [MemberTag(brand_id=principal.brand_id, member_id=i, tag=name, store_id=store_id,
-                           kind=TagKind.MANUAL, created_by=audit.actor_of(principal)) for i in added],
+                           kind=TagKind.MANUAL, created_by=audit.actor_of(principal))
+                 for i in added if i not in adopted_ids],
                 ignore_conflicts=True)
             await audit.record(principal, brand_id=principal.brand_id, action="member.tag", object_type="MemberTag",
                                object_id=name, changes={"memberIds": [None, added], "storeId": [None, store_id]},

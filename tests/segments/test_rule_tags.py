@@ -11,6 +11,7 @@ from domain.members.models import MemberTag, TagKind
 from domain.segments.errors import SegmentErrorCode
 from domain.segments.models import TagRuleKind
 from domain.segments.rules import TagRuleInput, recompute_rule_tags, upsert_tag_rule
+from domain.segments.tags import tag_members
 from franchise.errors import DomainError
 from tests.factories import hq
 from tests.segments.support import NOW, buy, tag
@@ -73,6 +74,18 @@ async def test_a_manual_tag_of_the_same_name_survives_the_rule(world):
 
     assert await MemberTag.filter(tag="frequent").values_list("member_id", "kind") == [
         (world.member_b.id, TagKind.MANUAL)]
+
+
+async def test_hq_tagging_a_member_the_rule_tagged_keeps_the_tag_after_the_rule_lets_go(world):
+    await buy(world.member_a, world.store_a.id, 120_000, NOW - timedelta(days=10))
+    await upsert_tag_rule(hq(world.admin), TagRuleInput(tag="vip", kind=TagRuleKind.SPENT_AT_LEAST,
+                                                        threshold=100_000, days=90), now=NOW)
+
+    change = await tag_members(hq(world.admin), member_ids=[world.member_a.id], tag="vip")
+    await recompute_rule_tags(now=NOW + timedelta(days=100))
+
+    assert change.member_ids == [world.member_a.id]
+    assert await MemberTag.filter(tag="vip").values_list("member_id", "kind") == [(world.member_a.id, TagKind.MANUAL)]
 
 
 async def test_deactivating_a_rule_removes_its_tags(world):
