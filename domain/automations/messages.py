@@ -4,7 +4,7 @@ member when the automation fires (values read for a whole batch at once)."""
 from __future__ import annotations
 
 import string
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.automations.errors import AutomationErrorCode
@@ -39,7 +39,8 @@ def placeholders_of(template: str, field: str = "message") -> set[str]:
     return names
 
 
-async def values_for(members: list[dict], *, template: str, brand_name: str, timezone: str) -> dict[int, dict]:
+async def values_for(members: list[dict], *, template: str, brand_name: str, timezone: str,
+                     now: datetime) -> dict[int, dict]:
     """{member id: {placeholder: text}} for a batch of members ({"id", "name"} rows): at most
     two queries whatever the batch size."""
     used = placeholders_of(template)
@@ -49,8 +50,9 @@ async def values_for(members: list[dict], *, template: str, brand_name: str, tim
         balances = dict(await PointsAccount.filter(member_id__in=ids).values_list("member_id", "balance"))
     expiring: dict[int, tuple] = {}
     if used & {"expiring_points", "expiry_date"}:
-        # The batch's open lots (a bounded batch, few lots each): the soonest expiry and its points.
-        lots = await PointsLot.filter(member_id__in=ids, remaining__gt=0).values_list(
+        # The batch's open lots (a bounded batch, few lots each): the soonest expiry and its points;
+        # a lot already due (the expiry job not yet run in this zone) is not "expiring".
+        lots = await PointsLot.filter(member_id__in=ids, remaining__gt=0, expires_at__gt=now).values_list(
             "member_id", "expires_at", "remaining")
         for member_id, expires_at, remaining in sorted(lots, key=lambda lot: (lot[0], lot[1])):
             first = expiring.get(member_id)

@@ -106,15 +106,16 @@ async def run_one(automation: Automation, *, brand: Brand, now: datetime, dry_ru
         return AutomationRun(automation=automation, dry_run=dry_run, period_key=key, candidates=0,
                              skipped_opt_out=0, sample=[], blocked=error.code.value)
     fresh = triggered.exclude(id__in=Subquery(fired_this_period.values("member_id")))
-    reachable, skipped = fresh, 0
+    reachable = fresh
     if automation.action is AutomationAction.NOTIFY:
         params = automation.action_params
         reachable = fresh.exclude(id__in=Subquery(opted_out(brand.id, params["channel"], params["marketing"])
                                                   .values("member_id")))
-        skipped = await fresh.count() - await reachable.count()
+    candidates = await reachable.count()
+    skipped = await fresh.count() - candidates if reachable is not fresh else 0
     sample = [MemberSample(row["id"], row["name"], mask_phone(row["phone"]))
               for row in await reachable.order_by("id").limit(SAMPLE).values("id", "name", "phone")]
-    run = AutomationRun(automation=automation, dry_run=dry_run, period_key=key, candidates=await reachable.count(),
+    run = AutomationRun(automation=automation, dry_run=dry_run, period_key=key, candidates=candidates,
                         skipped_opt_out=skipped, sample=sample)
     if dry_run:
         return run
@@ -172,7 +173,7 @@ class _Action:
     async def prepare(self, rows: list[dict]) -> None:
         if self.automation.action is AutomationAction.NOTIFY:
             self.values = await messages.values_for(rows, template=self.params["message"], brand_name=self.brand.name,
-                                                    timezone=self.brand.timezone)
+                                                    timezone=self.brand.timezone, now=self.now)
 
     async def __call__(self, member_id: int, idempotency_key: str) -> str:
         match self.automation.action:

@@ -20,6 +20,7 @@ from franchise import audit, validation
 from franchise.errors import DomainError
 from policies import Principal, Role, authorize
 
+APPROVED = ("trigger", "trigger_params", "period", "period_days", "action", "action_params", "points_budget")
 FIELDS = ("name", "trigger", "trigger_params", "action", "action_params", "period", "period_days", "active",
           "points_budget", "budget_approved_by")
 MAX_DAYS = 3650
@@ -166,8 +167,9 @@ async def upsert_automation(principal: Principal, given: AutomationInput, automa
             if automation is None:
                 raise DomainError(AutomationErrorCode.AUTOMATION_NOT_FOUND, "No such automation.", "id")
             before = plain(automation)
-        granting = (values["action"], values["action_params"], values["points_budget"])
-        was = (automation.action, automation.action_params, automation.points_budget) if before else None
+        # What an approval covers: who is granted, how often, how much. Changing any of it needs a new one.
+        granting = tuple(values[f] for f in APPROVED)
+        was = tuple(getattr(automation, f) for f in APPROVED) if before else None
         automation.update_from_dict(values)
         if values["action"] is not AutomationAction.GRANT_POINTS:
             automation.budget_approved_by, automation.budget_approved_at = None, None

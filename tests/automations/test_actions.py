@@ -7,12 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain.automations import service
-from domain.automations.models import Automation, AutomationAction as A, AutomationFiring, AutomationTrigger
+from domain.automations.messages import values_for
+from domain.automations.models import AutomationPeriod, Automation, AutomationAction as A, AutomationFiring, AutomationTrigger
 from domain.automations.runner import run_automations
 from domain.coupons.models import Coupon
 from domain.notifications import preferences
 from domain.notifications.models import Notification, NotificationChannel
-from domain.points.models import LedgerKind, PointsAccount, PointsLedgerEntry
+from domain.points.models import LedgerKind, PointsAccount, PointsLedgerEntry, PointsLot
 from franchise.errors import DomainError
 from franchise.models import AuditEntry
 from policies import Principal
@@ -88,6 +89,17 @@ async def test_an_operator_changing_the_points_withdraws_the_approval(world):
     assert (changed.budget_approved_at, changed.budget_approved_by) == (None, None)
 
 
+async def test_an_operator_changing_who_or_how_often_withdraws_the_approval(world):
+    automation = await make_automation(world, action=A.GRANT_POINTS, points=50, points_budget=1000)
+
+    changed = await service.upsert_automation(await operator(world), service.AutomationInput(
+        name="Win back", trigger=automation.trigger, action=A.GRANT_POINTS, period=AutomationPeriod.DAILY, days=30,
+        points=50, points_budget=1000), automation_id=automation.id, now=NOW)
+
+    assert automation.period is not AutomationPeriod.DAILY
+    assert (changed.budget_approved_at, changed.budget_approved_by) == (None, None)
+
+
 async def test_grants_stop_at_the_budget(world):
     await dormant_world(world)
     await more_dormant(world, 3)  # four dormant members in all
@@ -136,6 +148,20 @@ async def test_notify_fills_the_placeholders_and_writes_the_outbox(gql, world):
     assert listed["data"]["notifications"]["edges"][0]["node"]["channel"] == "WECHAT"
     empty = await gql(NOTIFICATIONS, {"channel": "SMS"}, token=world.tokens["hq_operator"])
     assert empty["data"]["notifications"]["totalCount"] == 0
+
+
+async def test_a_lot_already_due_is_not_named_as_expiring(world):
+    await dormant_world(world)
+    [lot] = await PointsLot.filter(member_id=world.member_a.id, remaining__gt=0)
+    row = {"id": world.member_a.id, "name": "Han Meimei"}
+
+    before = await values_for([row], template="{expiring_points} {expiry_date}", brand_name="Acme",
+                              timezone="Asia/Shanghai", now=lot.expires_at - timedelta(seconds=1))
+    after = await values_for([row], template="{expiring_points} {expiry_date}", brand_name="Acme",
+                             timezone="Asia/Shanghai", now=lot.expires_at)
+
+    assert before[world.member_a.id]["expiring_points"] == str(lot.remaining)
+    assert (after[world.member_a.id]["expiring_points"], after[world.member_a.id]["expiry_date"]) == ("0", "")
 
 
 async def test_an_unknown_placeholder_is_refused_at_upsert_and_nothing_is_saved(gql, world):
