@@ -3,7 +3,9 @@ time), and the task leaves the list for its reason during the brand's cool-down.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from tortoise.transactions import in_transaction
 
 from domain.guides.assignments import effective_guide_id
 from domain.guides.errors import GuideErrorCode
@@ -14,6 +16,8 @@ from franchise import audit, validation
 from franchise.errors import DomainError
 from franchise.models import Staff
 from policies import NotAuthorized, Principal, PrincipalKind, Role, authorize, store_scope
+
+SAME_CONTACT = timedelta(minutes=10)
 
 
 async def complete_task(principal: Principal, *, member_id: int, reason: TaskReason, channel: ContactChannel,
@@ -36,8 +40,16 @@ async def complete_task(principal: Principal, *, member_id: int, reason: TaskRea
         raise NotAuthorized()  # a clerk completes the tasks of its own members only
     if guide_id is None:
         raise DomainError(GuideErrorCode.NO_GUIDE, "The member has no guide at its home store.", "memberId")
-    return await GuideFollowUp.create(
-        brand_id=member.brand_id, member_id=member.id, guide_id=guide_id, store_id=member.home_store_id,
-        reason=reason, channel=channel, note=note, recorded_by=audit.actor_of(principal),
-        completed_at=now or datetime.now(UTC),
-    )
+    now = now or datetime.now(UTC)
+    async with in_transaction():
+        # A double tap or a client's retry records one contact: the member's row lock orders them
+        # and the second finds the first. A later contact for the same reason is a new one.
+        await Member.filter(id=member.id).select_for_update().first()
+        done = await GuideFollowUp.filter(member_id=member.id, guide_id=guide_id, reason=reason,
+                                          completed_at__gt=now - SAME_CONTACT).order_by("-completed_at").first()
+        if done is not None:
+            return done
+        return await GuideFollowUp.create(
+            brand_id=member.brand_id, member_id=member.id, guide_id=guide_id, store_id=member.home_store_id,
+            reason=reason, channel=channel, note=note, recorded_by=audit.actor_of(principal), completed_at=now,
+        )

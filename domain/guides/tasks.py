@@ -193,7 +193,7 @@ async def dormant(members, settings: GuideSettings, now: datetime) -> list[Guide
         id__in=Subquery(recent.values("member_id"))).values_list("id", flat=True)
     if not ids:
         return []
-    last = dict(await Purchase.filter(member_id__in=Subquery(members.values("id"))).annotate(
+    last = dict(await Purchase.filter(member_id__in=list(ids)).annotate(
         last=Max("occurred_at")).group_by("member_id").values_list("member_id", "last"))
     return [GuideTask(member_id, TaskReason.DORMANT,
                       {"days": settings.dormant_days, "last_purchase_at": _as_datetime(last.get(member_id))})

@@ -80,3 +80,18 @@ async def test_a_member_without_guide_has_no_task_to_complete(gql, guides):
     assert payload_errors(by_manager["data"]["completeGuideTask"]) == [("NO_GUIDE", "memberId")]
     assert error_codes(by_clerk) == ["FORBIDDEN"]
     assert await GuideFollowUp.all().count() == 0
+
+
+async def test_completing_a_task_twice_at_once_records_one_contact(guides):
+    g = guides
+    await give_guide(g, g.clerk_a, g.member_a)
+
+    first = await complete_task(as_staff(g.clerk_a), member_id=g.member_a.id, reason=TaskReason.DORMANT,
+                                channel=ContactChannel.PHONE, now=NOW)
+    again = await complete_task(as_staff(g.clerk_a), member_id=g.member_a.id, reason=TaskReason.DORMANT,
+                                channel=ContactChannel.PHONE, now=NOW + timedelta(minutes=1))
+    other = await complete_task(as_staff(g.clerk_a), member_id=g.member_a.id, reason=TaskReason.POINTS_EXPIRING,
+                                channel=ContactChannel.PHONE, now=NOW + timedelta(minutes=2))
+
+    assert again.id == first.id and other.id != first.id
+    assert await GuideFollowUp.filter(member_id=g.member_a.id).count() == 2
