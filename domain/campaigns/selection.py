@@ -9,6 +9,8 @@ from decimal import Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
+from tortoise.expressions import Q
+
 from domain.campaigns.models import Campaign
 from domain.engagement.models import CampaignRule, EngagementSettings
 from domain.members.models import MemberTag
@@ -70,8 +72,10 @@ def factor(campaign: Campaign | None, kind: str = "points") -> Fraction:
     return Fraction(Decimal(campaign.points_multiplier if kind == "points" else campaign.growth_multiplier))
 
 
-async def member_tags(campaigns: Campaigns, member_id: int | None) -> set[str]:
-    """The member's tags, read only when some campaign filters by tags."""
+async def member_tags(campaigns: Campaigns, member_id: int | None, store_id: int | None = None) -> set[str]:
+    """The member's tags as seen at `store_id`: brand tags and that store's own (another store's
+    tags are invisible there), read only when some campaign filters by tags."""
     if member_id is None or not campaigns.any_tagged:
         return set()
-    return set(await MemberTag.filter(member_id=member_id).values_list("tag", flat=True))
+    seen = Q(store_id__isnull=True) if store_id is None else Q(store_id__isnull=True) | Q(store_id=store_id)
+    return set(await MemberTag.filter(seen, member_id=member_id).values_list("tag", flat=True))

@@ -102,7 +102,7 @@ async def shaping(ctx: EarningContext, member: Member | None, store_id: int | No
     tier_factor = points_rules.multiplier_for(ctx.rules, level, tiers.multiplier_of(ctx.program, level))
     if member:
         tier_factor *= await paid_membership.points_multiplier(member.id, at)
-    tags = await selection.member_tags(ctx.campaigns, member.id if member else None)
+    tags = await selection.member_tags(ctx.campaigns, member.id if member else None, store_id)
     campaign = selection.choose(ctx.campaigns, at=at, store_id=store_id, tier_level=level, tags=tags)
     growth = selection.choose(ctx.campaigns, at=at, store_id=store_id, tier_level=level, tags=tags, kind="growth")
     return Shaping(tier_factor * selection.factor(campaign), campaign, selection.factor(growth, "growth"))

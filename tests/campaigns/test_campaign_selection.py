@@ -56,6 +56,17 @@ async def test_double_points_at_store_b_for_members_tagged_store_a_regular(world
     assert (tagged_at_b, tagged_at_a, untagged_at_b) == ((200, holiday), (100, None), (100, None))
 
 
+async def test_a_stores_own_tag_counts_for_campaigns_at_that_store_only(world):
+    at = datetime(2026, 12, 25, 4, tzinfo=UTC)
+    holiday = await campaign(world, starts=date(2026, 12, 24), ends=date(2026, 12, 26), member_tags=["vip"])
+    await MemberTag.create(brand_id=world.brand.id, member_id=world.member_a.id, tag="vip", store_id=world.store_a.id)
+
+    at_a = await buy(world, "o-1", at)
+    at_b = await buy(world, "o-2", at, store=world.store_b)
+
+    assert (at_a, at_b) == ((200, holiday), (100, None))
+
+
 async def test_a_tier_restricted_campaign_multiplies_on_top_of_the_tier(world):
     await tiers.update_tier_program(hq(world.admin), mode=TierMode.SPEND, evaluation_months=12, levels=[
         tiers.Level(1, "Silver", 0), tiers.Level(2, "Gold", 50_00, points_multiplier="1.5"),
