@@ -56,6 +56,7 @@ class TagKind(str, enum.Enum):
     MANUAL = "MANUAL"  # tagMembers by HQ or a store manager
     RULE = "RULE"  # a brand's tag rule, added and removed by the rule-tag job
     AUTOMATION = "AUTOMATION"  # an automation's ADD_TAG action
+    MEMBERSHIP = "MEMBERSHIP"  # a paid membership's early-access tag, while it runs
 
 
 class MemberTag(Model):

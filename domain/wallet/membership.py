@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from tortoise.exceptions import IntegrityError
 
 from domain import events
-from domain.members.models import Member, MemberTag
+from domain.members.models import Member, MemberTag, TagKind
 from domain.points.rules import brand_timezone
 from domain.wallet import gifts
 from domain.wallet.common import brand_member, now_utc
@@ -249,13 +249,15 @@ async def expire_paid_memberships(now: datetime, *, brand_id: int | None = None)
 async def _tag(brand_id: int, member_id: int, tag: str | None) -> None:
     """The plan's early-access tag on the member while the membership runs, so campaigns and
     segments can aim at paid members ("early access for Plus members")."""
-    if tag and not await MemberTag.filter(member_id=member_id, tag=tag).exists():
-        await MemberTag.create(brand_id=brand_id, member_id=member_id, tag=tag)
+    if tag:  # a tag of that name already on the member (HQ's, a rule's) stays as it is
+        await MemberTag.bulk_create([MemberTag(brand_id=brand_id, member_id=member_id, tag=tag,
+                                               kind=TagKind.MEMBERSHIP, created_by="paid-membership")],
+                                    ignore_conflicts=True)
 
 
 async def _untag(member_id: int, tag: str | None) -> None:
-    if tag:
-        await MemberTag.filter(member_id=member_id, tag=tag, store_id=None).delete()
+    if tag:  # only the membership's own tag: HQ's or a rule's of the same name is not ours to take
+        await MemberTag.filter(member_id=member_id, tag=tag, kind=TagKind.MEMBERSHIP).delete()
 
 
 async def active_membership(member_id: int, at: datetime) -> PaidMembership | None:

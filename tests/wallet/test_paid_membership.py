@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from domain.members.models import MemberTag
+from domain.members.models import MemberTag, TagKind
 from domain.points import purchases
 from domain.tiers import service as tiers
 from domain.tiers.models import TierMode
@@ -156,6 +156,17 @@ async def test_the_early_access_tag_is_on_the_member_while_the_membership_runs(w
 
     await membership.expire_paid_memberships(T0 + timedelta(days=61))
     assert await tags() == ["store-a-regular"]
+
+
+async def test_the_membership_ends_without_taking_hqs_tag_of_the_same_name(world):
+    plan = await make_membership_plan(world, period_unit="DAYS", period_count=30, early_access_tag="plus-early")
+    await MemberTag.create(brand_id=world.brand.id, member_id=world.member_a.id, tag="plus-early")
+
+    await buy(world, plan, "pm-1", T0)
+    await membership.expire_paid_memberships(T0 + timedelta(days=31))
+
+    assert await MemberTag.filter(member_id=world.member_a.id).values_list("tag", "kind") == [
+        ("plus-early", TagKind.MANUAL)]
 
 
 async def test_a_refund_takes_the_early_access_tag_away(gql, world):
