@@ -10,7 +10,8 @@ from domain.automations import service
 from domain.automations.messages import values_for
 from domain.automations.models import AutomationPeriod, Automation, AutomationAction as A, AutomationFiring, AutomationTrigger
 from domain.automations.runner import run_automations
-from domain.coupons.models import Coupon
+from domain.coupons import service as coupons
+from domain.coupons.models import Coupon, CouponKind
 from domain.notifications import preferences
 from domain.notifications.models import Notification, NotificationChannel
 from domain.points.models import LedgerKind, PointsAccount, PointsLedgerEntry, PointsLot
@@ -20,6 +21,7 @@ from policies import Principal
 from tests.automations.support import (
     NOTIFICATIONS, NOW, UPSERT, bought, coupon_template, dormant_world, make_automation, operator, registered,
 )
+from tests.automations.support import given as given_input
 from tests.factories import hq, make_member
 
 
@@ -252,3 +254,24 @@ async def test_the_api_reports_failures_by_reason(gql, world):
 
     [run] = body["data"]["runAutomations"]["runs"]
     assert (run["fired"], run["failed"], run["failures"]) == (0, 1, [{"reason": "COUPON_LIMIT_REACHED", "members": 1}])
+
+
+async def test_another_brands_automation_or_coupon_template_is_not_found_and_nothing_changes(world):
+    theirs = await make_automation(world, by=hq(world.other_admin), name="Theirs")
+    their_template = (await coupons.create_coupon_template(hq(world.other_admin), coupons.TemplateInput(
+        name="Theirs", kind=CouponKind.AMOUNT_OFF, amount_off="10", valid_days=30))).id
+
+    for attempt, code, field in (
+            (lambda: service.upsert_automation(hq(world.admin), given_input(name="Taken over"), automation_id=theirs.id,
+                                               now=NOW), "AUTOMATION_NOT_FOUND", "id"),
+            (lambda: make_automation(world, action=A.ISSUE_COUPON, coupon_template_id=their_template),
+             "INVALID_AUTOMATION", "couponTemplateId")):
+        try:
+            await attempt()
+        except DomainError as error:
+            assert (error.code.value, error.field) == (code, field)
+        else:
+            raise AssertionError("accepted")
+
+    assert (await Automation.get(id=theirs.id)).name == "Theirs"
+    assert await Automation.filter(brand_id=world.brand.id).count() == 0
